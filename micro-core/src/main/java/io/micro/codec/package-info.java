@@ -1,0 +1,5 @@
+/** See DESIGN: io.micro.codec. */
+@NullMarked
+package io.micro.codec;
+
+import org.jspecify.annotations.NullMarked;
