@@ -33,7 +33,7 @@ final class MucpServer implements Server {
   private final Map<String, String> metadata;
   private final @Nullable Registry registry;
   private final Transport transport;
-  private final CodecLookup codecs;
+  private final io.micro.codec.Codecs codecs;
   private final List<HandlerWrapper> wrappers;
   private final ExecutionMode mode;
   private final Duration grace;
@@ -60,7 +60,7 @@ final class MucpServer implements Server {
     this.metadata = Map.copyOf(b.metadata);
     this.registry = b.registry;
     this.transport = java.util.Objects.requireNonNull(b.transport);
-    this.codecs = java.util.Objects.requireNonNull(b.codecs);
+    this.codecs = b.codecs;
     this.wrappers = List.copyOf(b.wrappers);
     this.mode = b.executionMode;
     this.grace = b.gracePeriod;

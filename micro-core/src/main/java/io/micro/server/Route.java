@@ -53,9 +53,11 @@ record Route(@Nullable Envelope envelope, String contentType, String id, String 
 
   private void ids(Map<String, String> h) {
     if (!id.isEmpty()) {
-      h.put("Micro-Id", id);
+      String plain = id.length() >= 2 && id.startsWith("\"") && id.endsWith("\"")
+          ? id.substring(1, id.length() - 1) : id; // a JSON-RPC string id travels raw: "abc"
+      h.put("Micro-Id", plain);
       if (envelope != null) {
-        h.put("X-Micro-Id", id);
+        h.put("X-Micro-Id", plain);
       }
     }
   }

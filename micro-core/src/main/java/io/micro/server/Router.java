@@ -1,13 +1,13 @@
 package io.micro.server;
 
 import io.micro.codec.Codec;
+import io.micro.codec.Codecs;
 import io.micro.codec.Envelope;
 import io.micro.errors.MicroException;
 import io.micro.metadata.Metadata;
 import io.micro.transport.Message;
 import java.lang.reflect.InvocationTargetException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -33,12 +33,12 @@ final class Router {
 
   private final String serverName;
   private final Supplier<Map<String, HandlerMethod>> handlers;
-  private final CodecLookup codecs;
+  private final Codecs codecs;
   private final List<HandlerWrapper> wrappers;
   private final int maxMessageSize;
   private final Debug debug;
 
-  Router(String serverName, Supplier<Map<String, HandlerMethod>> handlers, CodecLookup codecs,
+  Router(String serverName, Supplier<Map<String, HandlerMethod>> handlers, Codecs codecs,
       List<HandlerWrapper> wrappers, int maxMessageSize, Debug debug) {
     this.serverName = serverName;
     this.handlers = handlers;
@@ -73,7 +73,7 @@ final class Router {
       Codec codec;
       Envelope envelope = route.envelope();
       if (envelope != null) {
-        Envelope.Frame frame = envelope.readRequest(request.body());
+        Envelope.Frame frame = readEnvelope(envelope, request.body());
         route = route.with(frame.id(), frame.method());
         endpoint = frame.method();
         body = frame.body() == null ? new byte[0] : frame.body();
@@ -135,10 +135,12 @@ final class Router {
   /** The route of a request, or null when its content type is not spoken here. */
   private @Nullable Negotiated negotiate(Message request) {
     String contentType = contentType(request);
-    String mime = mime(contentType);
+    String mime = Codecs.mediaType(contentType);
     boolean mucp = isMucp(request);
-    Optional<Envelope> envelope = envelopeFor(mime, mucp);
-    Optional<Codec> bare = envelope.isPresent() ? Optional.empty() : codecs.codec(mime);
+    // mucp: bare codecs first (json, protobuf, octet-stream), then json-rpc/proto-rpc envelopes;
+    // legacy: the envelope table (json -> JSON-RPC, protobuf/octet-stream -> proto-RPC)
+    Optional<Codec> bare = mucp ? codecs.forContentType(mime) : Optional.empty();
+    Optional<Envelope> envelope = bare.isPresent() ? Optional.empty() : codecs.envelopeFor(mime);
     if (envelope.isEmpty() && bare.isEmpty()) {
       return null;
     }
@@ -201,7 +203,7 @@ final class Router {
     try {
       value = codec.unmarshal(body, method.requestType());
     } catch (MicroException e) {
-      throw e.id().isEmpty() ? MicroException.of(serverName, e.code(), e.detail(), e.status()) : e;
+      throw reId(e);
     } catch (RuntimeException e) {
       throw MicroException.badRequest(serverName, "body of %s: cannot decode %s as %s: %s",
           method.endpoint(), contentType, method.requestType().getTypeName(), e.getMessage())
@@ -222,12 +224,27 @@ final class Router {
     byte[] bytes;
     try {
       bytes = codec.marshal(value);
+    } catch (MicroException e) {
+      return fail(route, reId(e));
     } catch (RuntimeException e) {
       return fail(route, MicroException.internalServerError(serverName,
           "response of %s: cannot encode %s as %s: %s", endpoint, value.getClass().getName(),
           codec.contentType(), e.getMessage()).withCause(e));
     }
     return route.success(bytes);
+  }
+
+  private Envelope.Frame readEnvelope(Envelope envelope, byte[] body) {
+    try {
+      return envelope.readRequest(body);
+    } catch (MicroException e) {
+      throw reId(e);
+    }
+  }
+
+  /** A codec's error, reported under this server's name as go-micro's server does. */
+  private MicroException reId(MicroException e) {
+    return e.id().equals(serverName) ? e : MicroException.of(serverName, e.code(), e.detail(), e.status()).withCause(e);
   }
 
   private Message fail(Route route, Throwable t) {
@@ -253,17 +270,6 @@ final class Router {
     return c;
   }
 
-  private Optional<Envelope> envelopeFor(String mime, boolean mucp) {
-    return switch (mime) {
-      case "application/json-rpc" -> codecs.envelope("application/json-rpc");
-      case "application/proto-rpc" -> codecs.envelope("application/proto-rpc");
-      case "application/json" -> mucp ? Optional.empty() : codecs.envelope("application/json-rpc");
-      case "application/protobuf", "application/octet-stream" ->
-          mucp ? Optional.empty() : codecs.envelope("application/proto-rpc");
-      default -> Optional.empty();
-    };
-  }
-
   /** go-micro's rule: mucp when a routing header is present and no legacy {@code Micro-Target}. */
   static boolean isMucp(Message m) {
     if (m.micro("Protocol") != null || m.micro("Topic") != null) {
@@ -275,12 +281,6 @@ final class Router {
 
   private static Metadata metadata(Message request, String local, String remote) {
     return Metadata.of(request.headers()).with("Local", local).with("Remote", remote);
-  }
-
-  static String mime(String contentType) {
-    int semi = contentType.indexOf(';');
-    String m = semi < 0 ? contentType : contentType.substring(0, semi);
-    return m.strip().toLowerCase(Locale.ROOT);
   }
 
   private static String firstNonEmpty(@Nullable String a, @Nullable String b) {

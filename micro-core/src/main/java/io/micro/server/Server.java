@@ -1,5 +1,6 @@
 package io.micro.server;
 
+import io.micro.codec.Codecs;
 import io.micro.registry.Endpoint;
 import io.micro.registry.Registry;
 import io.micro.transport.Transport;
@@ -107,7 +108,7 @@ public interface Server extends AutoCloseable {
     Map<String, String> metadata = new LinkedHashMap<>();
     @Nullable Registry registry;
     @Nullable Transport transport;
-    @Nullable CodecLookup codecs;
+    Codecs codecs = Codecs.standard();
     final List<HandlerWrapper> wrappers = new ArrayList<>();
     ExecutionMode executionMode = ExecutionMode.AUTO;
     Duration gracePeriod = Duration.ofSeconds(10);
@@ -169,7 +170,8 @@ public interface Server extends AutoCloseable {
       return this;
     }
 
-    Builder codecLookup(CodecLookup codecs) {
+    /** The codecs and legacy envelopes to speak; default {@link Codecs#standard()}. */
+    public Builder codecs(Codecs codecs) {
       this.codecs = Objects.requireNonNull(codecs, "codecs");
       return this;
     }
@@ -222,9 +224,6 @@ public interface Server extends AutoCloseable {
     public Server build() {
       if (transport == null) {
         throw new IllegalStateException("transport: not set (expected: Server.builder().transport(...))");
-      }
-      if (codecs == null) {
-        throw new IllegalStateException("codecs: not set (expected: Server.builder().codecs(...))");
       }
       return new MucpServer(this);
     }
