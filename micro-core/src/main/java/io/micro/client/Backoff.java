@@ -21,7 +21,7 @@ public interface Backoff {
   Duration delay(Request request, int attempt);
 
   /**
-   * go-micro's backoff: {@code 100 ms * floor(attempt^e)}, so 0, 100 ms, 600 ms, 1.7 s, 4.3 s, 7.9 s
+   * go-micro's backoff: {@code 100 ms * floor(attempt^e)}, so 0, 100 ms, 600 ms, 1.9 s, 4.3 s, 7.9 s, 13 s
    * ..., and {@link #MAX} for attempts above 13.
    */
   static Backoff exponential() {

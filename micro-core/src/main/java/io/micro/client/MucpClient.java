@@ -52,7 +52,7 @@ final class MucpClient implements Client {
 
   @Override
   public <T> CompletableFuture<T> callAsync(Request request, Class<T> responseType, CallOptions options) {
-    return handOff(execute(request, responseType, options)).thenApply(responseType::cast);
+    return handOff(execute(request, responseType, options), responseType);
   }
 
   @Override
@@ -130,15 +130,22 @@ final class MucpClient implements Client {
     }
   }
 
-  /** Completes a copy of {@code f} on the callback executor, so user code never runs on I/O threads. */
-  <T> CompletableFuture<T> handOff(CompletableFuture<T> f) {
+  /**
+   * Completes a copy of {@code f} on the callback executor, so user code never runs on I/O threads;
+   * a failure is the MicroException itself, not wrapped in a CompletionException.
+   */
+  <T> CompletableFuture<T> handOff(CompletableFuture<@Nullable Object> f, Class<T> type) {
     CompletableFuture<T> out = new CompletableFuture<>();
     f.whenComplete((v, e) -> {
       Runnable complete = () -> {
         if (e != null) {
           out.completeExceptionally(ClientErrors.unwrap(e));
         } else {
-          out.complete(v);
+          try {
+            out.complete(type.cast(v));
+          } catch (ClassCastException cce) {
+            out.completeExceptionally(ClientErrors.toMicro(cce));
+          }
         }
       };
       try {

@@ -59,7 +59,7 @@ final class ProxyHandler implements InvocationHandler {
     CallOptions o = e.optionsIndex >= 0 && a[e.optionsIndex] != null ? (CallOptions) a[e.optionsIndex] : options;
     CompletableFuture<@Nullable Object> f = client.execute(Request.of(service, e.name, body), e.replyType, o);
     if (e.async) {
-      return client.handOff(f);
+      return client.handOff(f, Object.class);
     }
     return MucpClient.join(f);
   }
