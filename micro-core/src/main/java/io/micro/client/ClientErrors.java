@@ -12,6 +12,9 @@ final class ClientErrors {
   /** A 500 connection error for {@code address}, recording {@code cause}. */
   static MicroException connection(String address, Throwable cause) {
     Throwable c = unwrap(cause);
+    if (RetryPolicy.isConnectionError(c)) {
+      return (MicroException) c;
+    }
     String why = c instanceof MicroException me ? me.detail() : describe(c);
     return MicroException.internalServerError(
             RetryPolicy.CLIENT_ID, "%s%s: %s", RetryPolicy.CONNECTION_ERROR, address, why)

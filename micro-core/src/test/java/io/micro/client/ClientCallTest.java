@@ -9,6 +9,7 @@ import io.micro.registry.memory.MemoryRegistry;
 import io.micro.selector.Selector;
 import io.micro.transport.Message;
 import io.micro.transport.Transport;
+import io.micro.transport.memory.MemoryTransport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ class ClientCallTest {
   @BeforeEach
   void setUp() {
     registry = MemoryRegistry.create();
-    transport = new LoopTransport();
+    transport = MemoryTransport.create();
     selector = Selector.create(registry);
     server = FakeServer.mucp(transport, registry, "go.micro.srv.greeter", "greeter-1")
         .handle("Say.Hello", (body, msg) -> Map.of("msg", "Hello " + body.get("name")))

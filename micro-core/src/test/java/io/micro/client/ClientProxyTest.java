@@ -7,6 +7,7 @@ import io.micro.errors.MicroException;
 import io.micro.registry.memory.MemoryRegistry;
 import io.micro.selector.Selector;
 import io.micro.transport.Transport;
+import io.micro.transport.memory.MemoryTransport;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -54,7 +55,7 @@ class ClientProxyTest {
   @BeforeEach
   void setUp() {
     registry = MemoryRegistry.create();
-    transport = new LoopTransport();
+    transport = MemoryTransport.create();
     server = FakeServer.mucp(transport, registry, "go.micro.srv.greeter", "g1")
         .handle("Say.Hello", (body, msg) -> Map.of("msg", "Hello " + body.get("name")))
         .handle("Say.Hello2", (body, msg) -> Map.of("msg", "Hi " + body.get("name")))
