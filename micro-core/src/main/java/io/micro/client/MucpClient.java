@@ -4,6 +4,7 @@ import io.micro.errors.MicroException;
 import io.micro.metadata.Metadata;
 import io.micro.registry.Node;
 import io.micro.selector.Selector;
+import io.micro.server.Deadline;
 import java.lang.reflect.Proxy;
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -101,8 +102,16 @@ final class MucpClient implements Client {
       Request effective = new Request(request.service(), request.endpoint(), request.body(),
           contentType, Wire.merge(inherited, request.metadata(), options.metadata()));
       Duration budget = options.timeout().orElse(config.requestTimeout);
-      Duration incoming = incomingTimeout(inherited);
+      Duration incoming = Deadline.remaining().orElse(null);
+      if (incoming == null) {
+        incoming = incomingTimeout(inherited);
+      }
       if (incoming != null && incoming.compareTo(budget) < 0) {
+        if (incoming.isNegative() || incoming.isZero()) {
+          throw MicroException.timeout(RetryPolicy.CLIENT_ID,
+              "call timeout: the deadline of the request being served passed %d ms ago",
+              incoming.negated().toMillis());
+        }
         budget = incoming;
       }
       CallExecution.Settings settings = new CallExecution.Settings(
@@ -173,7 +182,10 @@ final class MucpClient implements Client {
     }
   }
 
-  /** The {@code Timeout} (nanoseconds) of the request being served, if any. */
+  /**
+   * The {@code Timeout} (nanoseconds) of the request being served, counted from now: used when the
+   * thread has metadata but no server {@link Deadline} (a caller that bound metadata itself).
+   */
   private static @Nullable Duration incomingTimeout(Metadata inherited) {
     String t = inherited.get("Timeout").orElse(null);
     if (t == null) {
