@@ -47,7 +47,8 @@ public interface Client extends AutoCloseable {
   /**
    * Calls {@code request} without blocking. The future completes on the client's executor (never on
    * a transport I/O thread) with the reply, or fails with the {@link io.micro.errors.MicroException}
-   * of the call; cancelling it does not stop the call.
+   * of the call; cancelling it does not stop the call. Node selection (a registry lookup when the
+   * selector has nothing cached) runs on the calling thread; everything after it is asynchronous.
    */
   <T> CompletableFuture<T> callAsync(Request request, Class<T> responseType, CallOptions options);
 
