@@ -94,7 +94,10 @@ public interface Client extends AutoCloseable {
     /** Where nodes come from; required unless every call passes {@link CallOptions#withAddress}. */
     Builder selector(Selector selector);
 
-    /** The transport connections are dialled with (not closed by the client). */
+    /**
+     * The transport connections are dialled with (not closed by the client); default: a new
+     * {@link io.micro.transport.http.HttpTransport} that the client owns and closes.
+     */
     Builder transport(Transport transport);
 
     /** The codecs and legacy envelopes; default {@link Codecs#standard()}. */
