@@ -47,7 +47,8 @@ public interface Client extends AutoCloseable {
   /**
    * Calls {@code request} without blocking. The future completes on the client's executor (never on
    * a transport I/O thread) with the reply, or fails with the {@link io.micro.errors.MicroException}
-   * of the call; cancelling it does not stop the call.
+   * of the call; cancelling it does not stop the call. Node selection (a registry lookup when the
+   * selector has nothing cached) runs on the calling thread; everything after it is asynchronous.
    */
   <T> CompletableFuture<T> callAsync(Request request, Class<T> responseType, CallOptions options);
 
@@ -93,7 +94,10 @@ public interface Client extends AutoCloseable {
     /** Where nodes come from; required unless every call passes {@link CallOptions#withAddress}. */
     Builder selector(Selector selector);
 
-    /** The transport connections are dialled with (not closed by the client). */
+    /**
+     * The transport connections are dialled with (not closed by the client); default: a new
+     * {@link io.micro.transport.http.HttpTransport} that the client owns and closes.
+     */
     Builder transport(Transport transport);
 
     /** The codecs and legacy envelopes; default {@link Codecs#standard()}. */

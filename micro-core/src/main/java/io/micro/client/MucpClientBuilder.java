@@ -3,6 +3,7 @@ package io.micro.client;
 import io.micro.codec.Codecs;
 import io.micro.selector.Selector;
 import io.micro.transport.Transport;
+import io.micro.transport.http.HttpTransport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,15 +128,18 @@ final class MucpClientBuilder implements Client.Builder {
 
   @Override
   public Client build() {
-    if (transport == null) {
-      throw new IllegalStateException("transport: none (expected: Client.builder().transport(...))");
-    }
     if (codecs.forContentType(contentType).isEmpty()) {
       throw new IllegalStateException(
           "contentType: " + contentType + " (expected one of " + codecs.contentTypes() + ")");
     }
     MucpClientBuilder snapshot = copy();
     List<AutoCloseable> owned = new ArrayList<>();
+    Transport t = transport;
+    if (t == null) {
+      t = HttpTransport.create();
+      snapshot.transport = t;
+      owned.add(t);
+    }
     Executor exec = executor;
     if (exec == null) {
       ExecutorService virtual = Executors.virtualThreads();
@@ -146,7 +150,7 @@ final class MucpClientBuilder implements Client.Builder {
         exec = ForkJoinPool.commonPool();
       }
     }
-    ConnectionPool pool = new ConnectionPool(transport, poolSize, poolTtl);
+    ConnectionPool pool = new ConnectionPool(t, poolSize, poolTtl);
     return new MucpClient(snapshot, pool, exec, List.copyOf(owned));
   }
 

@@ -3,6 +3,7 @@ package io.micro.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.StringValue;
 import io.micro.errors.MicroException;
 import io.micro.metadata.Metadata;
 import io.micro.registry.Node;
@@ -71,10 +72,14 @@ class ClientServerTest {
     }
   }
 
-  /** Returns the metadata it was called with. */
+  /** Returns the metadata it was called with, or the request in upper case. */
   public static final class Echo {
     public Map<String, String> headers(Metadata md, Hello req) {
       return new TreeMap<>(md.asMap());
+    }
+
+    public StringValue upper(StringValue v) {
+      return StringValue.of(v.getValue().toUpperCase(java.util.Locale.ROOT));
     }
   }
 
@@ -179,7 +184,14 @@ class ClientServerTest {
   }
 
   @Test
-  void aNodeWithoutProtocolIsCalledWithAJsonRpcEnvelope() {
+  void protobufBodiesTravelBareToMucpNodes() {
+    StringValue up = client.call(Request.proto("go.micro.srv.echo", "Echo.Upper", StringValue.of("abc")),
+        StringValue.class, CallOptions.DEFAULT);
+    assertThat(up.getValue()).isEqualTo("ABC");
+  }
+
+  @Test
+  void aNodeWithoutProtocolIsCalledWithJsonRpcAndProtoRpcEnvelopes() {
     Server old = Server.builder().name("go.micro.srv.old").transport(transport).build().handle(new Echo());
     old.start();
     try {
@@ -188,6 +200,9 @@ class ClientServerTest {
       @SuppressWarnings("unchecked")
       Map<String, String> seen = client.call("go.micro.srv.old", "Echo.Headers", new Hello("x"), Map.class);
       assertThat(seen).containsEntry("Content-Type", "application/json-rpc");
+      StringValue up = client.call(Request.proto("go.micro.srv.old", "Echo.Upper", StringValue.of("abc")),
+          StringValue.class, CallOptions.DEFAULT);
+      assertThat(up.getValue()).isEqualTo("ABC");
       assertThatThrownBy(() -> client.call("go.micro.srv.old", "Echo.Nope", new Hello("x"), Map.class))
           .isInstanceOf(MicroException.class);
     } finally {
