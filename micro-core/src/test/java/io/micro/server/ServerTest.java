@@ -140,12 +140,14 @@ class ServerTest {
     final CountDownLatch entered = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
     final AtomicBoolean registeredWhenReleased = new AtomicBoolean(true);
+    final java.util.concurrent.atomic.AtomicReference<String> reply = new java.util.concurrent.atomic.AtomicReference<>();
     Registry registry;
+    String service = Greeter.SERVICE;
 
     public Greeter.Response slow(Greeter.Request request) throws InterruptedException {
       entered.countDown();
       release.await();
-      registeredWhenReleased.set(!registry.getService(Greeter.SERVICE).isEmpty());
+      registeredWhenReleased.set(!registry.getService(service).isEmpty());
       return new Greeter.Response("done " + request.name());
     }
   }
