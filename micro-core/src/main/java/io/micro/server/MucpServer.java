@@ -6,6 +6,7 @@ import io.micro.registry.Registry;
 import io.micro.registry.Service;
 import io.micro.transport.Listener;
 import io.micro.transport.Transport;
+import io.micro.transport.http.HttpTransport;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -33,6 +34,7 @@ final class MucpServer implements Server {
   private final Map<String, String> metadata;
   private final @Nullable Registry registry;
   private final Transport transport;
+  private final boolean ownsTransport;
   private final io.micro.codec.Codecs codecs;
   private final List<HandlerWrapper> wrappers;
   private final ExecutionMode mode;
@@ -59,7 +61,9 @@ final class MucpServer implements Server {
     this.advertise = b.advertise;
     this.metadata = Map.copyOf(b.metadata);
     this.registry = b.registry;
-    this.transport = java.util.Objects.requireNonNull(b.transport);
+    this.ownsTransport = b.transport == null;
+    this.transport = b.transport != null ? b.transport
+        : HttpTransport.builder().maxMessageSize(b.maxMessageSize).build();
     this.codecs = b.codecs;
     this.wrappers = List.copyOf(b.wrappers);
     this.mode = b.executionMode;
@@ -131,6 +135,9 @@ final class MucpServer implements Server {
   @Override
   public synchronized void stop() {
     if (state != State.RUNNING) {
+      if (state == State.NEW && ownsTransport) {
+        transport.close();
+      }
       state = State.STOPPED;
       return;
     }
@@ -157,6 +164,9 @@ final class MucpServer implements Server {
         Thread.currentThread().interrupt();
       }
       executor.shutdownNow();
+    }
+    if (ownsTransport) {
+      transport.close();
     }
     LOG.info("server {} stopped", name);
   }

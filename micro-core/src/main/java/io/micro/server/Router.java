@@ -159,10 +159,23 @@ final class Router {
     HandlerWrapper.Next next = request -> Metadata.callWith(request.metadata(), () -> invoke(method, request));
     for (int i = wrappers.size() - 1; i >= 0; i--) {
       HandlerWrapper w = wrappers.get(i);
-      HandlerWrapper.Next inner = next;
+      HandlerWrapper.Next inner = once(next, i, w);
       next = request -> w.handle(request, inner);
     }
     return next;
+  }
+
+  /** {@code next} that fails when wrapper {@code index} proceeds more than once in one call. */
+  private static HandlerWrapper.Next once(HandlerWrapper.Next next, int index, HandlerWrapper w) {
+    boolean[] called = new boolean[1];
+    return request -> {
+      if (called[0]) {
+        throw new IllegalStateException("handler wrapper " + index + " (" + w.getClass().getName()
+            + ") called next.handle more than once (expected: at most once per call)");
+      }
+      called[0] = true;
+      return next.handle(java.util.Objects.requireNonNull(request, "request passed to next.handle"));
+    };
   }
 
   private static Object invoke(HandlerMethod method, HandlerRequest request) throws Exception {

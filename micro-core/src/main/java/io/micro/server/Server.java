@@ -164,7 +164,10 @@ public interface Server extends AutoCloseable {
       return this;
     }
 
-    /** The transport to listen on. Required for now; not closed by the server. */
+    /**
+     * The transport to listen on; not closed by the server. Default: an {@code HttpTransport} with
+     * {@link #maxMessageSize}, created at {@link #build()} and closed when the server stops.
+     */
     public Builder transport(Transport transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
       return this;
@@ -222,9 +225,6 @@ public interface Server extends AutoCloseable {
 
     /** A new server with these settings. */
     public Server build() {
-      if (transport == null) {
-        throw new IllegalStateException("transport: not set (expected: Server.builder().transport(...))");
-      }
       return new MucpServer(this);
     }
 

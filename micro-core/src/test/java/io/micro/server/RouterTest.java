@@ -270,6 +270,20 @@ class RouterTest {
   }
 
   @Test
+  void aWrapperThatProceedsTwiceGetsAnErrorNamingIt() {
+    Router r = router(4096, (request, next) -> {
+      next.handle(request);
+      return next.handle(request);
+    });
+
+    MicroException e = error(r.serve(new Message(mucp("Say.Hello", "application/json"), "{}".getBytes(UTF_8)),
+        "l", "r", null).join());
+
+    assertThat(e.code()).isEqualTo(500);
+    assertThat(e.detail()).startsWith("handler wrapper 0 (").contains("called next.handle more than once");
+  }
+
+  @Test
   void debugHealthAnswersOk() {
     assertThat(text(serve(mucp("Debug.Health", "application/json"), "{}"))).isEqualTo("{\"status\":\"ok\"}\n");
     assertThat(text(serve(mucp("Debug.Stats", "application/json"), ""))).contains("\"requests\":").contains("\"uptime\":");

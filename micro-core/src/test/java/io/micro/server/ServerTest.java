@@ -252,6 +252,18 @@ class ServerTest {
   }
 
   @Test
+  void withoutATransportTheServerListensOnItsOwnHttpTransportOnLoopback() {
+    Server server = Server.builder().name("own").build();
+    server.start();
+    try {
+      assertThat(server.address()).startsWith("127.0.0.1:").doesNotEndWith(":0");
+      assertThat(((MucpServer) server).registration().nodes().get(0).metadata()).containsEntry("transport", "http");
+    } finally {
+      server.stop();
+    }
+  }
+
+  @Test
   void builderRejectsNonsenseNamingTheValue() {
     assertThatThrownBy(() -> Server.builder().registerInterval(Duration.ZERO))
         .hasMessage("registerInterval: PT0S (expected: > 0)");
