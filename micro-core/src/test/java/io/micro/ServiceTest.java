@@ -79,6 +79,15 @@ class ServiceTest {
   }
 
   @Test
+  void theDefaultsAreMdnsHttpAndTheRegistrySelector() {
+    try (Service service = Service.builder().name("defaults").environment(Map.of()).build()) {
+      assertThat(service.registry().name()).isEqualTo("mdns");
+      assertThat(service.transport().name()).isEqualTo("http");
+      assertThat(service.server().address()).isEqualTo("127.0.0.1:0");
+    }
+  }
+
+  @Test
   void anUnknownPluginFailsTheBuildListingTheAvailableOnes() {
     assertThatThrownBy(() -> Service.builder().args("--registry=etcd3", "--transport=memory")
         .environment(Map.of()).build())
