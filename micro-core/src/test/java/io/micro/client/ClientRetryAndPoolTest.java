@@ -169,6 +169,36 @@ class ClientRetryAndPoolTest {
   }
 
   @Test
+  void theBackoffIsAskedBeforeEveryAttemptWithItsNumber() {
+    FakeServer s = greeter("busy", true);
+    s.handle("Say.Busy", (body, msg) -> {
+      throw MicroException.timeout("greeter", "busy");
+    });
+    List<Integer> asked = new CopyOnWriteArrayList<>();
+    Backoff recording = (request, attempt) -> {
+      asked.add(attempt);
+      return attempt == 0 ? Duration.ZERO : Duration.ofMillis(1);
+    };
+    try (Client c = client().retries(3).backoff(recording).build()) {
+      assertThatThrownBy(() -> c.call("greeter", "Say.Busy", new Hello("x"), Reply.class))
+          .isInstanceOf(MicroException.class);
+    }
+    assertThat(asked).containsExactly(0, 1, 2, 3);
+    assertThat(s.calls("Say.Busy")).isEqualTo(4);
+  }
+
+  @Test
+  void aConnectionOlderThanThePoolTtlIsNotReused() {
+    FakeServer s = greeter("one", true);
+    try (Client c = client().poolTtl(Duration.ofNanos(1)).build()) {
+      c.call("greeter", "Say.Hello", new Hello("x"), Reply.class);
+      c.call("greeter", "Say.Hello", new Hello("y"), Reply.class);
+      assertThat(((MucpClient) c).pool().dials()).isEqualTo(2);
+    }
+    assertThat(s.sockets).hasSize(2);
+  }
+
+  @Test
   void aPoolOfSizeZeroDialsForEveryCall() {
     FakeServer s = greeter("one", true);
     try (Client c = client().poolSize(0).build()) {

@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Traffic stays on <b>one</b> network interface: the loopback interface unless {@link
  * Builder#networkInterface(String)} names another, so by default nothing leaves the machine and
- * only processes on this host see each other. The socket on port 5353 is shared (reuse-address),
+ * only processes on this host see each other. The sockets on port 5353 are shared (reuse-address),
  * so several processes and several registries of one JVM work side by side; multicast TTL is 1.
+ * Multicast runs over IPv4 (224.0.0.251) only; nodes with IPv6 addresses are published as AAAA.
  *
  * <ul>
  *   <li>{@link #register} announces new nodes at once and again a second later; registering a
@@ -73,6 +74,7 @@ public final class MdnsRegistry implements Registry {
     this.timeout = b.timeout;
     this.iface = Interfaces.find(b.networkInterface);
     this.localAddress = Interfaces.ipv4(iface);
+    warmUp(domain, host);
     this.announcer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -107,14 +109,17 @@ public final class MdnsRegistry implements Registry {
   /**
    * {@inheritDoc}
    *
-   * @throws IllegalArgumentException when the service has no node, a node address is not {@code
-   *     ip:port}, or a name does not fit in DNS labels of 63 bytes
+   * @throws IllegalArgumentException when the service has no node, the TTL is negative, a node
+   *     address is not {@code ip:port}, or a name does not fit in DNS labels of 63 bytes
    * @throws IllegalStateException when the registry is closed
    */
   @Override
   public void register(Service service, Duration ttl) {
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(ttl, "ttl");
+    if (ttl.isNegative()) {
+      throw new IllegalArgumentException("ttl: " + ttl + " (expected: >= 0)");
+    }
     if (service.nodes().isEmpty()) {
       throw new IllegalArgumentException(
           "service " + service.name() + ": no nodes (expected: at least one node)");
@@ -192,9 +197,7 @@ public final class MdnsRegistry implements Registry {
           for (Sighting s : Sighting.read(packet, domain)) {
             if (s.service().name().equals(name) && s.ttl() > 0) {
               sightings.observe(s);
-              synchronized (nodes) {
-                add(s.service(), nodes, endpoints);
-              }
+              add(s.service(), nodes, endpoints);
             }
           }
         });
@@ -304,6 +307,14 @@ public final class MdnsRegistry implements Registry {
       list.add(node);
     }
     endpoints.putIfAbsent(service.version(), service.endpoints());
+  }
+
+  /** Loads and runs the codecs once, so that the first lookup is not slowed by class loading. */
+  private static void warmUp(String domain, String host) {
+    Service probe = Service.of("warm.up", "1").withNodes(List.of(Node.of("n", "127.0.0.1:1")));
+    Instance instance = Instance.of(probe, probe.nodes().get(0), domain, host);
+    byte[] bytes = new Packet(0, Packet.QR, List.of(), instance.answer()).encode();
+    Sighting.read(Packet.decode(bytes, bytes.length), domain);
   }
 
   private void checkOpen() {

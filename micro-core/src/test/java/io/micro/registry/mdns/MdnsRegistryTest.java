@@ -10,7 +10,11 @@ import io.micro.registry.Service;
 import io.micro.registry.Watcher;
 import io.micro.registry.Watcher.Result;
 import io.micro.registry.spi.RegistryProvider;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -88,6 +92,39 @@ class MdnsRegistryTest {
       a.deregister(service(name, "1.0", n));
       assertThat(next(watcher)).isEqualTo(new Result("delete", service(name, "1.0", n)));
     }
+  }
+
+  @Test
+  void aQueryFromAnEphemeralPortGetsGoShapedUnicastAnswersOnePerNode() throws Exception {
+    String name = uniqueName();
+    Node n1 = node(name, 40021);
+    Node n2 = node(name, 40022);
+    a.register(service(name, "1.0", n1, n2), Duration.ZERO);
+    NetworkInterface lo = NetworkInterface.getByInetAddress(InetAddress.getLoopbackAddress());
+    List<Packet> answers = new ArrayList<>();
+
+    Lookup.query(
+        lo,
+        InetAddress.getLoopbackAddress(),
+        new InetSocketAddress("224.0.0.251", 5353),
+        name + ".micro.",
+        Duration.ofMillis(500),
+        answers::add);
+
+    assertThat(answers).hasSize(2);
+    assertThat(answers)
+        .allSatisfy(
+            p -> {
+              assertThat(p.flags()).isEqualTo(0x8400);
+              assertThat(p.questions()).containsExactly(new Packet.Question(name + ".micro.", Rr.PTR, 1));
+              assertThat(p.records()).extracting(Rr::type).containsExactly(Rr.PTR, Rr.SRV, Rr.A, Rr.TXT);
+              assertThat(p.records()).extracting(Rr::ttl).containsOnly(120L);
+            });
+    assertThat(answers)
+        .extracting(p -> p.records().get(0).target())
+        .containsExactlyInAnyOrder(
+            n1.id() + "." + name + ".micro.", n2.id() + "." + name + ".micro.");
+    a.deregister(service(name, "1.0", n1, n2));
   }
 
   @Test

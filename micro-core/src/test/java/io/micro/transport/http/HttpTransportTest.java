@@ -366,4 +366,33 @@ class HttpTransportTest {
     assertThatThrownBy(() -> transport.listen("nonsense", (s, m) -> {}))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nonsense");
   }
+
+  @Test
+  void nativeEpollIsUsedWhenAvailableAndNioWorksWhenItIsOff() {
+    assertThat(transport.isNative()).isEqualTo(io.netty.channel.epoll.Epoll.isAvailable());
+    try (HttpTransport nio = HttpTransport.builder().nativeTransport(false).ioThreads(1).build()) {
+      assertThat(nio.isNative()).isFalse();
+      Listener l = echoServer(nio);
+      Socket c = nio.dial(l.address(), WAIT).join();
+      c.send(msg("nio")).join();
+      assertThat(new String(c.receive(WAIT).join().body(), UTF_8)).isEqualTo("re:nio");
+    }
+  }
+
+  @Test
+  void expectContinueIsAnsweredAndAnOversizedOneIsRefusedAtOnce() throws Exception {
+    Listener l = echoServer(transport);
+    try (RawHttp raw = new RawHttp(l.address())) {
+      raw.write("POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n");
+      assertThat(raw.read().statusLine()).isEqualTo("HTTP/1.1 100 Continue");
+      raw.write("abc");
+      assertThat(raw.read().body()).isEqualTo("re:abc");
+    }
+    try (RawHttp raw = new RawHttp(l.address())) {
+      raw.write("POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 99999\r\n\r\n");
+      RawHttp.Response r = raw.read();
+      assertThat(r.statusLine()).isEqualTo("HTTP/1.1 413 Request Entity Too Large");
+      assertThat(raw.closedByPeer()).isTrue();
+    }
+  }
 }
