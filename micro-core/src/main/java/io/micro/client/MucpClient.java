@@ -4,7 +4,7 @@ import io.micro.errors.MicroException;
 import io.micro.metadata.Metadata;
 import io.micro.registry.Node;
 import io.micro.selector.Selector;
-import io.micro.server.Deadline;
+import io.micro.metadata.Deadline;
 import java.lang.reflect.Proxy;
 import java.lang.reflect.Type;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.micro.server;
 
+import io.micro.metadata.Deadline;
 import io.micro.codec.Codec;
 import io.micro.codec.Codecs;
 import io.micro.codec.Envelope;

@@ -1,5 +1,6 @@
 package io.micro.server;
 
+import io.micro.metadata.Deadline;
 import com.google.protobuf.StringValue;
 import io.micro.errors.MicroException;
 import io.micro.metadata.Metadata;

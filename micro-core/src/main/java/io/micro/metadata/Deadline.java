@@ -1,4 +1,4 @@
-package io.micro.server;
+package io.micro.metadata;
 
 import java.time.Duration;
 import java.util.Optional;
