@@ -14,7 +14,8 @@
 #   netty-raw      raw Netty HTTP/1.1 answering a fixed body (the practical limit)
 #
 # Environment: TARGETS (all five) DURATION (s per run, 5) WARMUP (s per cell, 3) RUNS (3) CONCURRENCY ("1 16 64")
-#   JAVA (java) JVM_OPTS ("-Xms256m -Xmx256m") MICRO_ARGS (extra flags for our server)
+#   JAVA (java) JVM_OPTS ("-Xms256m -Xmx256m") MICRO_JVM_OPTS (extra JVM options for our servers, e.g.
+#   -XX:StartFlightRecording=filename=/tmp/micro.jfr) MICRO_ARGS (extra flags for our servers)
 #   SERVER_CPU (0) LOAD_CPU (1) BASE_PORT (19090) BUILD (auto|always|never) OUT (benchmarks/target/results.md)
 # Usage: benchmarks/run.sh            (prints a Markdown table and writes it to $OUT)
 set -euo pipefail
@@ -28,6 +29,7 @@ CONCURRENCY=${CONCURRENCY:-"1 16 64"}
 JAVA=${JAVA:-java}
 JVM_OPTS=${JVM_OPTS:--Xms256m -Xmx256m}
 MICRO_ARGS=${MICRO_ARGS:-}
+MICRO_JVM_OPTS=${MICRO_JVM_OPTS:-}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 BASE_PORT=${BASE_PORT:-19090}
@@ -93,10 +95,10 @@ await_port() { # name
 }
 
 # shellcheck disable=SC2086
-start micro-default $((BASE_PORT + 0)) "$JAVA" $JVM_OPTS -jar "$SERVER_JAR" \
+start micro-default $((BASE_PORT + 0)) "$JAVA" $JVM_OPTS $MICRO_JVM_OPTS -jar "$SERVER_JAR" \
   --server_address=$HOST:$((BASE_PORT + 0)) --registry=memory $MICRO_ARGS
 # shellcheck disable=SC2086
-start micro-direct $((BASE_PORT + 1)) "$JAVA" $JVM_OPTS -jar "$SERVER_JAR" \
+start micro-direct $((BASE_PORT + 1)) "$JAVA" $JVM_OPTS $MICRO_JVM_OPTS -jar "$SERVER_JAR" \
   --server_address=$HOST:$((BASE_PORT + 1)) --registry=memory --server_execution=direct $MICRO_ARGS
 # shellcheck disable=SC2086
 start grpc-default $((BASE_PORT + 2)) "$JAVA" $JVM_OPTS -cp "$BENCH_CP" \
