@@ -2,6 +2,7 @@ package io.micro.registry;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,7 +13,8 @@ import java.util.Objects;
  */
 @JsonPropertyOrder({"name", "type", "values"})
 @JsonInclude(JsonInclude.Include.ALWAYS)
-public record Value(String name, String type, List<Value> values) {
+public record Value(
+    String name, String type, @JsonSerialize(using = EmptyListAsNull.class) List<Value> values) {
 
   /** Copies the values; a null list becomes empty. */
   public Value {

@@ -1,4 +1,11 @@
-/** See DESIGN: io.micro.registry.mdns. */
+/**
+ * The default registry, {@link io.micro.registry.mdns.MdnsRegistry} ({@code mdns}): service
+ * discovery over multicast DNS with no server to run, speaking go-micro's mDNS records (instance
+ * {@code <nodeId>.<service>.micro.}, SRV/A/TXT with the service JSON zlib-compressed and
+ * hex-encoded in the TXT, the {@code _services} wildcard for listing) so Java and Go services on
+ * the same network find each other. It runs on exactly one network interface, loopback unless
+ * configured otherwise.
+ */
 @NullMarked
 package io.micro.registry.mdns;
 

@@ -1,0 +1,148 @@
+package io.micro.client;
+
+import io.micro.codec.Codecs;
+import io.micro.selector.Selector;
+import io.micro.transport.Transport;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Calls services by name: selects a node, sends the request over a pooled connection, retries
+ * within the call's deadline and decodes the reply (go-micro's {@code client.Client}).
+ *
+ * <pre>{@code
+ * try (Client client = Client.builder().selector(Selector.create(registry)).transport(transport).build()) {
+ *   Reply r = client.call("go.micro.srv.greeter", "Say.Hello", new Hello("John"), Reply.class);
+ *   Say say = client.proxy(Say.class, "go.micro.srv.greeter");
+ *   Reply r2 = say.hello(new Hello("Ann"));
+ * }
+ * }</pre>
+ *
+ * <p>Errors are {@link io.micro.errors.MicroException}s: the server's error as it sent it, or one
+ * of the client's own (id {@code go.micro.client}): 500 {@code connection error: ...}, 500 from the
+ * selector when no node is available, 408 {@code call timeout} when the deadline passed.
+ *
+ * <p>Implementations are safe for concurrent use. The client owns its connection pool (and what the
+ * builder created for it) and releases them on {@link #close()}; it does not close the selector or
+ * transport it was given.
+ */
+public interface Client extends AutoCloseable {
+
+  /**
+   * Calls {@code endpoint} of {@code service} with the default content type and options, blocking
+   * until the reply arrives.
+   *
+   * @throws io.micro.errors.MicroException the error of the call
+   */
+  <T> T call(String service, String endpoint, Object request, Class<T> responseType);
+
+  /**
+   * Calls {@code request} with {@code options}, blocking until the reply arrives.
+   *
+   * @throws io.micro.errors.MicroException the error of the call, never wrapped
+   */
+  <T> T call(Request request, Class<T> responseType, CallOptions options);
+
+  /**
+   * Calls {@code request} without blocking. The future completes on the client's executor (never on
+   * a transport I/O thread) with the reply, or fails with the {@link io.micro.errors.MicroException}
+   * of the call; cancelling it does not stop the call. Node selection (a registry lookup when the
+   * selector has nothing cached) runs on the calling thread; everything after it is asynchronous.
+   */
+  <T> CompletableFuture<T> callAsync(Request request, Class<T> responseType, CallOptions options);
+
+  /** {@link #callAsync(Request, Class, CallOptions)} with {@link CallOptions#DEFAULT}. */
+  default <T> CompletableFuture<T> callAsync(Request request, Class<T> responseType) {
+    return callAsync(request, responseType, CallOptions.DEFAULT);
+  }
+
+  /**
+   * A typed proxy of {@code service}: method {@code hello(Req)} of interface {@code Say} calls the
+   * endpoint {@code Say.Hello} (interface simple name, method name with its first letter upper
+   * case) and decodes the reply into the return type. A method may take the request (or nothing,
+   * which sends an empty map) and optionally a trailing {@link CallOptions}; returning {@code
+   * CompletableFuture<R>} or {@code CompletionStage<R>} makes it asynchronous, returning {@code void}
+   * ignores the reply body. Default methods run as written; {@code equals}, {@code hashCode} and
+   * {@code toString} are those of the proxy itself.
+   *
+   * @throws IllegalArgumentException when {@code api} is not an interface or has a method of another
+   *     shape, naming that method
+   */
+  <T> T proxy(Class<T> api, String service);
+
+  /** {@link #proxy(Class, String)} whose calls use {@code options}. */
+  <T> T proxy(Class<T> api, String service, CallOptions options);
+
+  /** Closes idle connections and what the client created; later calls fail with a 500. */
+  @Override
+  void close();
+
+  /** A builder with go-micro v4.10+ defaults. */
+  static Builder builder() {
+    return new MucpClientBuilder();
+  }
+
+  /**
+   * Configures a {@link Client}. Defaults are go-micro's (v4.10+): 5 retries, 30 s per call, 5 s per
+   * attempt, 5 s to dial, 100 idle connections per address kept for at most 1 minute, content type
+   * {@code application/json}, {@link Backoff#exponential()}, {@link RetryPolicy#standard()}. Not
+   * thread-safe; {@link #build()} may be called more than once.
+   */
+  interface Builder {
+
+    /** Where nodes come from; required unless every call passes {@link CallOptions#withAddress}. */
+    Builder selector(Selector selector);
+
+    /**
+     * The transport connections are dialled with (not closed by the client); default: a new
+     * {@link io.micro.transport.http.HttpTransport} that the client owns and closes.
+     */
+    Builder transport(Transport transport);
+
+    /** The codecs and legacy envelopes; default {@link Codecs#standard()}. */
+    Builder codecs(Codecs codecs);
+
+    /** Retries after the first attempt (default 5, so up to 6 attempts); 0 disables retries. */
+    Builder retries(int retries);
+
+    /** The deadline of a whole call, all attempts and backoffs included (default 30 s). */
+    Builder requestTimeout(Duration timeout);
+
+    /**
+     * The longest single attempt (default 5 s); sent as the {@code Timeout} header (nanoseconds),
+     * or the time left of the call when that is shorter.
+     */
+    Builder connectionTimeout(Duration timeout);
+
+    /** The longest wait for a new connection (default 5 s). */
+    Builder dialTimeout(Duration timeout);
+
+    /** Idle connections kept per address (default 100); 0 closes every connection after its call. */
+    Builder poolSize(int size);
+
+    /** The age after which a connection is not reused (default 1 minute). */
+    Builder poolTtl(Duration ttl);
+
+    /** The content type of requests that do not set one (default {@code application/json}). */
+    Builder contentType(String contentType);
+
+    /** The wait before each attempt (default {@link Backoff#exponential()}). */
+    Builder backoff(Backoff backoff);
+
+    /** Which failed attempts are tried again (default {@link RetryPolicy#standard()}). */
+    Builder retryPolicy(RetryPolicy policy);
+
+    /** Adds wrappers around every attempt; the first given is the outermost (see {@link CallWrapper}). */
+    Builder wrap(CallWrapper... wrappers);
+
+    /**
+     * Where {@link #callAsync} futures complete and retries start; default: a virtual thread per
+     * task on Java 21+, the common fork-join pool on Java 17. A given executor is not shut down.
+     */
+    Builder executor(Executor executor);
+
+    /** A new client; fails naming the missing or invalid setting. */
+    Client build();
+  }
+}

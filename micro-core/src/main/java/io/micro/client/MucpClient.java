@@ -1,0 +1,219 @@
+package io.micro.client;
+
+import io.micro.errors.MicroException;
+import io.micro.metadata.Metadata;
+import io.micro.registry.Node;
+import io.micro.selector.Selector;
+import io.micro.server.Deadline;
+import java.lang.reflect.Proxy;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/** The mucp {@link Client}: see the package description for the request path. */
+final class MucpClient implements Client {
+  private final MucpClientBuilder config;
+  private final @Nullable Selector selector;
+  private final ConnectionPool pool;
+  private final Invoker chain;
+  private final Executor executor;
+  private final List<AutoCloseable> owned;
+  private volatile boolean closed;
+
+  MucpClient(MucpClientBuilder config, ConnectionPool pool, Executor executor, List<AutoCloseable> owned) {
+    this.config = config;
+    this.selector = config.selector;
+    this.pool = pool;
+    this.executor = executor;
+    this.owned = owned;
+    Invoker invoker = new Exchange(pool, new Wire(config.codecs), config.dialTimeout);
+    List<CallWrapper> wrappers = config.wrappers;
+    for (int i = wrappers.size() - 1; i >= 0; i--) {
+      invoker = link(i, wrappers.get(i), invoker);
+    }
+    this.chain = invoker;
+  }
+
+  @Override
+  public <T> T call(String service, String endpoint, Object request, Class<T> responseType) {
+    return call(Request.of(service, endpoint, request), responseType, CallOptions.DEFAULT);
+  }
+
+  @Override
+  public <T> T call(Request request, Class<T> responseType, CallOptions options) {
+    return responseType.cast(join(execute(request, responseType, options)));
+  }
+
+  @Override
+  public <T> CompletableFuture<T> callAsync(Request request, Class<T> responseType, CallOptions options) {
+    return handOff(execute(request, responseType, options), responseType);
+  }
+
+  @Override
+  public <T> T proxy(Class<T> api, String service) {
+    return proxy(api, service, CallOptions.DEFAULT);
+  }
+
+  @Override
+  public <T> T proxy(Class<T> api, String service, CallOptions options) {
+    Objects.requireNonNull(api, "api");
+    Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(options, "options");
+    ProxyHandler handler = new ProxyHandler(this, api, service, options);
+    return api.cast(Proxy.newProxyInstance(api.getClassLoader(), new Class<?>[] {api}, handler));
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    pool.close();
+    for (AutoCloseable c : owned) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // closing is best effort: the rest still gets closed
+      }
+    }
+  }
+
+  /** Runs a call; the future completes on whichever thread finished the last attempt. */
+  CompletableFuture<@Nullable Object> execute(Request request, Type responseType, CallOptions options) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(responseType, "responseType");
+    Objects.requireNonNull(options, "options");
+    if (closed) {
+      return CompletableFuture.failedFuture(
+          MicroException.internalServerError(RetryPolicy.CLIENT_ID, "client closed"));
+    }
+    try {
+      Metadata inherited = Metadata.current();
+      String contentType = request.contentTypeOr(options.contentType().isEmpty()
+          ? config.contentType : options.contentType());
+      Request effective = new Request(request.service(), request.endpoint(), request.body(),
+          contentType, Wire.merge(inherited, request.metadata(), options.metadata()));
+      Duration budget = options.timeout().orElse(config.requestTimeout);
+      Duration incoming = Deadline.remaining().orElse(null);
+      if (incoming == null) {
+        incoming = incomingTimeout(inherited);
+      }
+      if (incoming != null && incoming.compareTo(budget) < 0) {
+        if (incoming.isNegative() || incoming.isZero()) {
+          throw MicroException.timeout(RetryPolicy.CLIENT_ID,
+              "call timeout: the deadline of the request being served passed %d ms ago",
+              incoming.negated().toMillis());
+        }
+        budget = incoming;
+      }
+      CallExecution.Settings settings = new CallExecution.Settings(
+          options.retries().orElse(config.retries),
+          options.connectionTimeout().orElse(config.connectionTimeout),
+          options.backoff().orElse(config.backoff),
+          options.retryPolicy().orElse(config.retryPolicy),
+          chain,
+          executor);
+      Supplier<Node> next;
+      Selector marker = null;
+      if (!options.addresses().isEmpty()) {
+        next = new AddressNext(options.addresses());
+      } else if (selector != null) {
+        next = selector.select(request.service(), options.selectOptions());
+        marker = selector;
+      } else {
+        throw MicroException.internalServerError(RetryPolicy.CLIENT_ID,
+            "service %s: no selector configured (expected: Client.builder().selector(...) or"
+                + " CallOptions.withAddress(...))", request.service());
+      }
+      return new CallExecution(effective, responseType, options, settings, next, marker, budget).start();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(ClientErrors.toMicro(e));
+    }
+  }
+
+  /**
+   * Completes a copy of {@code f} on the callback executor, so user code never runs on I/O threads;
+   * a failure is the MicroException itself, not wrapped in a CompletionException.
+   */
+  <T> CompletableFuture<T> handOff(CompletableFuture<@Nullable Object> f, Class<T> type) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    f.whenComplete((v, e) -> {
+      Runnable complete = () -> {
+        if (e != null) {
+          out.completeExceptionally(ClientErrors.unwrap(e));
+        } else {
+          try {
+            out.complete(type.cast(v));
+          } catch (ClassCastException cce) {
+            out.completeExceptionally(ClientErrors.toMicro(cce));
+          }
+        }
+      };
+      try {
+        executor.execute(complete);
+      } catch (RejectedExecutionException rejected) {
+        complete.run();
+      }
+    });
+    return out;
+  }
+
+  /** Waits for {@code f} and rethrows its failure unwrapped (the MicroException itself). */
+  static <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      Throwable cause = ClientErrors.unwrap(e);
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw ClientErrors.toMicro(cause);
+    }
+  }
+
+  /**
+   * The {@code Timeout} (nanoseconds) of the request being served, counted from now: used when the
+   * thread has metadata but no server {@link Deadline} (a caller that bound metadata itself).
+   */
+  private static @Nullable Duration incomingTimeout(Metadata inherited) {
+    String t = inherited.get("Timeout").orElse(null);
+    if (t == null) {
+      return null;
+    }
+    try {
+      long nanos = Long.parseLong(t.strip());
+      return nanos > 0 ? Duration.ofNanos(nanos) : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** Wrapper {@code index} in front of {@code next}, with the null check of the chain contract. */
+  private static Invoker link(int index, CallWrapper wrapper, Invoker next) {
+    return call -> {
+      CompletableFuture<@Nullable Object> f = wrapper.call(call, next);
+      if (f == null) {
+        return CompletableFuture.failedFuture(MicroException.internalServerError(
+            RetryPolicy.CLIENT_ID, "call wrapper %d (%s) returned null (expected: a future)",
+            index, wrapper.getClass().getName()));
+      }
+      return f;
+    };
+  }
+
+  /** The idle connection pool, for tests. */
+  ConnectionPool pool() {
+    return pool;
+  }
+}
