@@ -1,7 +1,6 @@
 package io.micro.examples.greeter.client;
 
 import io.micro.Service;
-import io.micro.client.Client;
 import io.micro.examples.greeter.Request;
 import io.micro.examples.greeter.Response;
 
@@ -17,18 +16,14 @@ public final class GreeterClient {
 
   /** Makes the call and exits. */
   public static void main(String[] args) {
-    Service service = Service.builder().name("go.micro.clt.greeter").args(args).build();
     int status = 0;
-    try {
-      Client client = service.client();
-      Say say = client.proxy(Say.class, "go.micro.srv.greeter");
+    try (Service service = Service.builder().name("go.micro.clt.greeter").args(args).build()) {
+      Say say = service.client().proxy(Say.class, "go.micro.srv.greeter");
       Response rsp = say.hello(Request.newBuilder().setName("John").build());
       System.out.println(rsp.getMsg());
     } catch (RuntimeException e) {
       System.err.println(e.getMessage());
       status = 1;
-    } finally {
-      service.close();
     }
     System.exit(status);
   }
