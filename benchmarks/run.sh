@@ -134,9 +134,12 @@ h2args() { # target codec -> prints one argument per line
   esac
 }
 
-# Check every cell answers "Hello John" (h2load counts only HTTP status, and mucp errors are 200s).
+# Check every cell answers "Hello John" and remember the reply's body size: h2load counts only HTTP
+# status, and mucp errors are 200s with an empty body, so every run must also carry
+# (successes x body size) bytes of DATA.
+declare -A SIZE
 check() { # target codec
-  local target=$1 codec=$2 port=${PORT[$1]} out
+  local target=$1 codec=$2 port=${PORT[$1]} out cell=$1/$2
   case $target in
     micro-*)
       local ct=application/json body=$WORK/req.json
@@ -145,17 +148,21 @@ check() { # target codec
         -H "Micro-Endpoint: Say.Hello" "http://$HOST:$port/" | tr -d '\0')
       if grep -qi '^micro-error' <<<"$out" || ! grep -q 'Hello John' <<<"$out"; then
         die "$target/$codec answered wrongly: $out"
-      fi ;;
+      fi
+      SIZE[$cell]=$(curl -sS -o /dev/null -w '%{size_download}' --data-binary "@$body" -H "Content-Type: $ct" \
+        -H "Micro-Service: go.micro.srv.greeter" -H "Micro-Endpoint: Say.Hello" "http://$HOST:$port/") ;;
     grpc-*)
       out=$(nghttp -v -d "$WORK/req.grpc" -H "content-type: application/grpc" -H "te: trailers" \
         "http://$HOST:$port/go.micro.srv.greeter.Say/Hello" 2>&1 | tr -d '\0')
-      grep -q 'grpc-status: 0' <<<"$out" && grep -q 'Hello John' <<<"$out" || die "$target answered wrongly: $out" ;;
+      grep -q 'grpc-status: 0' <<<"$out" && grep -q 'Hello John' <<<"$out" || die "$target answered wrongly: $out"
+      SIZE[$cell]=$(grep -o 'recv DATA frame <length=[0-9]*' <<<"$out" | awk -F= '{ n += $2 } END { print n }') ;;
     netty-raw)
-      curl -sS --data-binary "@$WORK/req.json" "http://$HOST:$port/" | grep -q 'Hello John' || die "netty-raw answered wrongly" ;;
+      curl -sS --data-binary "@$WORK/req.json" "http://$HOST:$port/" | grep -q 'Hello John' || die "netty-raw answered wrongly"
+      SIZE[$cell]=$(curl -sS -o /dev/null -w '%{size_download}' --data-binary "@$WORK/req.json" "http://$HOST:$port/") ;;
   esac
 }
 for cell in "${CELLS[@]}"; do check "${cell%/*}" "${cell#*/}"; done
-log "every target answers Hello John"
+log "every target answers Hello John; reply sizes: $(for k in "${!SIZE[@]}"; do printf '%s=%s ' "$k" "${SIZE[$k]}"; done)"
 
 # One h2load run; appends "rps p50_us p99_us" to $WORK/<target>_<codec>_<c>.txt
 measure() { # target codec concurrency seconds record(0|1)
@@ -169,6 +176,10 @@ measure() { # target codec concurrency seconds record(0|1)
   ok=$(awk '/^status codes:/ {print $3}' <<<"$out")
   total=$(awk '/^requests:/ {print $8}' <<<"$out")
   [[ -n $rps && $ok == "$total" && $total -gt 0 ]] || die "$target/$codec c=$c: not all requests 2xx: $out"
+  local data
+  data=$(grep -oP '\(\K[0-9]+(?=\) data)' <<<"$out")
+  ((data >= total * ${SIZE[$target/$codec]})) ||
+    die "$target/$codec c=$c: $data body bytes for $total replies of ${SIZE[$target/$codec]} bytes (errors?): $out"
   ((record)) || return 0
   # Latency percentiles (nearest rank) from h2load's per-request log: column 3 is microseconds.
   cut -f3 "$tsv" | sort -n | awk -v rps="$rps" '{ v[NR] = $1 }
