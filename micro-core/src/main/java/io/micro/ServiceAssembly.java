@@ -28,7 +28,7 @@ final class ServiceAssembly {
     Registry registry = b.registry();
     if (o.registry() != null || registry == null) {
       registry = p.registry(o.registry() != null ? o.registry() : "mdns",
-          new RegistryProvider.Config(o.registryAddress(), Duration.ofSeconds(5)));
+          new RegistryProvider.Config(o.registryAddress(), Duration.ZERO));
       owned.push(registry);
     }
     Transport transport = b.transport();

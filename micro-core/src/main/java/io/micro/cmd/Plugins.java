@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * Plugins plugins = Plugins.load(Thread.currentThread().getContextClassLoader());
- * Registry registry = plugins.registry("mdns", new RegistryProvider.Config(List.of(), Duration.ofSeconds(5)));
+ * Registry registry = plugins.registry("mdns", new RegistryProvider.Config(List.of(), Duration.ZERO));
  * }</pre>
  *
  * <p>An unknown name fails with the names that are available:

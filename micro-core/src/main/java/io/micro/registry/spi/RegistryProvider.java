@@ -21,7 +21,7 @@ public interface RegistryProvider {
    * The settings every registry understands.
    *
    * @param addresses {@code host:port} of the backend (empty: the registry's default)
-   * @param timeout how long one lookup may take
+   * @param timeout how long one lookup may take; {@link Duration#ZERO} means the registry's own default
    */
   record Config(List<String> addresses, Duration timeout) {
     /** Copies the address list. */
