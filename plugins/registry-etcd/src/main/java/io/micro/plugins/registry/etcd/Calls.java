@@ -4,6 +4,11 @@ import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.micro.errors.MicroException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -59,8 +64,35 @@ final class Calls {
     } catch (ExecutionException | CompletionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw MicroException.internalServerError(ERROR_ID, "etcd registry: %s at %s failed: %s",
-          what, addresses, cause.getMessage()).withCause(cause);
+          what, addresses, describe(cause)).withCause(cause);
     }
+  }
+
+  /**
+   * The messages of {@code error} and its causes, outermost first, leaving out those that a deeper
+   * one repeats, e.g. {@code UNAUTHENTICATED: INVALID_ARGUMENT: etcdserver: authentication failed}.
+   */
+  static String describe(Throwable error) {
+    List<String> messages = new ArrayList<>();
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
+      String m = t.getMessage();
+      if (m != null && !m.isBlank()) {
+        messages.add(m.strip());
+      }
+    }
+    List<String> kept = new ArrayList<>();
+    for (int i = 0; i < messages.size(); i++) {
+      String m = messages.get(i);
+      boolean repeated = false;
+      for (int j = i + 1; j < messages.size(); j++) {
+        repeated |= messages.get(j).contains(m);
+      }
+      if (!repeated && (kept.isEmpty() || !kept.get(kept.size() - 1).contains(m))) {
+        kept.add(m);
+      }
+    }
+    return kept.isEmpty() ? error.getClass().getSimpleName() : String.join(": ", kept);
   }
 
   /** Whether {@code error} (or its cause) is etcd's "requested lease not found". */

@@ -386,7 +386,7 @@ public final class EtcdRegistry implements Registry {
             "etcd registry: cannot use etcd at %s (expected: a reachable etcd v3 server, e.g. "
                 + "--registry_address=127.0.0.1:2379): %s",
             String.join(",", addresses), e.code() == 408 ? "no answer within "
-                + dialTimeout.toMillis() + " ms" : cause.getMessage()).withCause(cause);
+                + dialTimeout.toMillis() + " ms" : Calls.describe(cause)).withCause(cause);
       }
       return registry;
     }

@@ -230,6 +230,27 @@ class EtcdRegistryTest {
   }
 
   @Test
+  void aWatcherAndTheRegistrySurviveAnEtcdRestart() {
+    String name = unique + ".restart";
+    try (Watcher watcher = registry.watch(name)) {
+      etcd.restart();
+
+      long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (true) {
+        try {
+          registry.register(helloworld(name, "n1"), Duration.ofMinutes(1));
+          break;
+        } catch (MicroException stillReconnecting) {
+          assertThat(System.nanoTime()).as("registered again within 20 s").isLessThan(end);
+        }
+      }
+      Watcher.Result created = watcher.next(Duration.ofSeconds(10)).orElseThrow();
+      assertThat(created.action()).isEqualTo("create");
+      assertThat(created.service().name()).isEqualTo(name);
+    }
+  }
+
+  @Test
   void anotherPrefixKeepsItsRecordsApart() throws Exception {
     try (EtcdRegistry other = EtcdRegistry.builder().addresses("http://" + etcd.address())
         .prefix("/other/registry").build()) {
