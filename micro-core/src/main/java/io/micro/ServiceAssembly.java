@@ -39,7 +39,7 @@ final class ServiceAssembly {
     }
     Selector selector = b.selector();
     if (o.selector() != null || selector == null) {
-      selector = p.selector(o.selector() != null ? o.selector() : "registry",
+      selector = p.selector(o.selector() != null ? o.selector() : "cache",
           new SelectorProvider.Config(registry));
       owned.push(selector::close);
     }
