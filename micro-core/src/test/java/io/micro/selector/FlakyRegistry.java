@@ -13,18 +13,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A registry that delegates to a real one until told to fail: then every call throws as an
  * unreachable backend would, and open watchers are closed (the connection is gone). Counts lookups.
  */
-final class FlakyRegistry implements Registry {
+public final class FlakyRegistry implements Registry {
   private final Registry backend;
   private volatile boolean down;
   final AtomicInteger lookups = new AtomicInteger();
   private final java.util.List<Watcher> open = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  FlakyRegistry(Registry backend) {
+  public FlakyRegistry(Registry backend) {
     this.backend = backend;
   }
 
   /** Makes every call fail (and drops the watchers), or work again. */
-  void down(boolean isDown) {
+  public void down(boolean isDown) {
     this.down = isDown;
     if (isDown) {
       open.forEach(Watcher::close);
