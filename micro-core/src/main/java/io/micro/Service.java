@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Settings come from, weakest first: built-in defaults (registry {@code mdns}, transport
- * {@code http}, selector {@code registry}, address {@code 127.0.0.1:0}), the builder, the
+ * {@code http}, selector {@code cache}, address {@code 127.0.0.1:0}), the builder, the
  * {@code MICRO_*} environment, then the flags of {@link Builder#args} (see {@link Flags}). Plugins
  * named by flags are found with {@link Plugins}; an unknown name fails {@link Builder#build()} with the
  * names that are available. Parts created by the service are closed by it; parts handed to the

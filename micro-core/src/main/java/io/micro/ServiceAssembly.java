@@ -27,8 +27,7 @@ final class ServiceAssembly {
   static Service assemble(Service.Builder b, Options o, Plugins p, Deque<AutoCloseable> owned) {
     Registry registry = b.registry();
     if (o.registry() != null || registry == null) {
-      registry = p.registry(o.registry() != null ? o.registry() : "mdns",
-          new RegistryProvider.Config(o.registryAddress(), Duration.ZERO));
+      registry = startRegistry(p, o.registry() != null ? o.registry() : "mdns", o.registryAddress());
       owned.push(registry);
     }
     Transport transport = b.transport();
@@ -39,7 +38,7 @@ final class ServiceAssembly {
     }
     Selector selector = b.selector();
     if (o.selector() != null || selector == null) {
-      selector = p.selector(o.selector() != null ? o.selector() : "registry",
+      selector = p.selector(o.selector() != null ? o.selector() : "cache",
           new SelectorProvider.Config(registry));
       owned.push(selector::close);
     }
@@ -60,6 +59,23 @@ final class ServiceAssembly {
     }
     Client client = cb.build();
     return new Service(server, client, registry, selector, transport, o, owned);
+  }
+
+  /**
+   * The named registry, started; a failure names the registry and its addresses (an unknown name
+   * keeps the list of the available ones).
+   */
+  private static Registry startRegistry(Plugins p, String name, java.util.List<String> addresses) {
+    try {
+      return p.registry(name, new RegistryProvider.Config(addresses, Duration.ZERO));
+    } catch (RuntimeException e) {
+      if (!p.registries().contains(name.strip().toLowerCase(java.util.Locale.ROOT))) {
+        throw e;
+      }
+      String where = addresses.isEmpty() ? "its default address" : String.join(",", addresses);
+      throw new IllegalStateException(
+          "registry " + name + " at " + where + ": cannot start: " + e.getMessage(), e);
+    }
   }
 
   private static Server server(Service.Builder b, Options o, Registry registry, Transport transport) {

@@ -79,9 +79,10 @@ class ServiceTest {
   }
 
   @Test
-  void theDefaultsAreMdnsHttpAndTheRegistrySelector() {
+  void theDefaultsAreMdnsHttpAndTheCachingSelector() {
     try (Service service = Service.builder().name("defaults").environment(Map.of()).build()) {
       assertThat(service.registry().name()).isEqualTo("mdns");
+      assertThat(service.selector().name()).isEqualTo("cache");
       assertThat(service.transport().name()).isEqualTo("http");
       assertThat(service.server().address()).isEqualTo("127.0.0.1:0");
     }

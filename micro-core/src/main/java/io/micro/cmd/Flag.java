@@ -17,7 +17,7 @@ enum Flag {
   BROKER_ADDRESS("broker_address", Kind.LIST, "comma-separated broker addresses"),
   TRANSPORT("transport", Kind.TEXT, "transport by name, e.g. http"),
   TRANSPORT_ADDRESS("transport_address", Kind.LIST, "comma-separated transport addresses"),
-  SELECTOR("selector", Kind.TEXT, "selector by name, e.g. registry"),
+  SELECTOR("selector", Kind.TEXT, "selector by name: cache (default) or registry"),
   REGISTER_TTL("register_ttl", Kind.DURATION, "registration TTL in seconds, default 60"),
   REGISTER_INTERVAL("register_interval", Kind.DURATION, "re-registration interval in seconds, default 30"),
   CLIENT_RETRIES("client_retries", Kind.INT, "times a client retries a call"),

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The default selector ({@code registry}): looks services up in a {@link Registry}, keeps each
+ * The plain selector ({@code registry}; the default is {@link CacheSelector}): looks services up in a {@link Registry}, keeps each
  * answer for a short {@link Builder#cacheTtl(Duration) time}, applies the filters, then the
  * strategy.
  *

@@ -2,7 +2,7 @@ package io.micro.selector;
 
 import io.micro.selector.spi.SelectorProvider;
 
-/** Makes {@link RegistrySelector} selectable as {@code --selector=registry} (the default). */
+/** Makes {@link RegistrySelector} selectable as {@code --selector=registry}. */
 public final class RegistrySelectorProvider implements SelectorProvider {
 
   /** Called by {@link java.util.ServiceLoader}. */
