@@ -177,6 +177,45 @@ public abstract class RegistryContract {
   }
 
   @Test
+  void watchReportsEveryChangeOfAServiceInOrder() {
+    Registry registry = open();
+    Registry other = open();
+    String name = prefix + "ordered";
+    Service a = service(name, "1", name + "-a", "127.0.0.1:9032");
+    Service b = service(name, "1", name + "-b", "127.0.0.1:9033");
+    try (Watcher watcher = other.watch(name)) {
+      registry.register(a, Duration.ofMinutes(1));
+      assertThat(nextWithNode(watcher, name, name + "-a").action()).isIn("create", "update");
+      registry.register(b, Duration.ofMinutes(1));
+      assertThat(nextWithNode(watcher, name, name + "-b").action()).isIn("create", "update");
+
+      registry.deregister(a);
+      Watcher.Result goneA = nextChange(watcher, name, name + "-b");
+      assertThat(goneA.action()).as("removing a node is a delete carrying it").isEqualTo("delete");
+      assertThat(goneA.service().nodes()).extracting(Node::id).contains(name + "-a").doesNotContain(name + "-b");
+
+      registry.deregister(b);
+      Watcher.Result goneB = nextChange(watcher, name, "");
+      assertThat(goneB.action()).isEqualTo("delete");
+      assertThat(goneB.service().nodes()).extracting(Node::id).containsExactly(name + "-b");
+    }
+  }
+
+  @Test
+  void watchOfEveryServiceReportsEachOfThem() {
+    Registry registry = open();
+    Registry other = open();
+    String first = prefix + "all-1";
+    String second = prefix + "all-2";
+    try (Watcher watcher = other.watch("")) {
+      registry.register(service(first, "latest", first + "-1", "127.0.0.1:9035"), Duration.ofMinutes(1));
+      registry.register(service(second, "latest", second + "-1", "127.0.0.1:9036"), Duration.ofMinutes(1));
+      assertThat(nextWithNode(watcher, first, first + "-1").action()).isIn("create", "update");
+      assertThat(nextWithNode(watcher, second, second + "-1").action()).isIn("create", "update");
+    }
+  }
+
+  @Test
   void watchOfOneServiceIgnoresOthers() {
     Registry registry = open();
     String name = prefix + "only";
@@ -198,6 +237,27 @@ public abstract class RegistryContract {
     eventually(() -> nodeCount(reader, name) == 1);
     // no renewal: the node must go within TTL plus the backend's settle time
     eventually(() -> nodeCount(reader, name) == 0, shortTtl().plus(settle()).plus(settle()));
+  }
+
+  @Test
+  void watchReportsTheExpiryOfANodeThatStoppedRenewing() {
+    Registry registry = open();
+    Registry reader = open();
+    String name = prefix + "lapsed";
+    try (Watcher watcher = reader.watch(name)) {
+      registry.register(service(name, "latest", name + "-1", "127.0.0.1:9052"), shortTtl());
+      assertThat(nextWithNode(watcher, name, name + "-1").action()).isIn("create", "update");
+      Duration within = shortTtl().plus(settle()).plus(settle());
+      long end = System.nanoTime() + within.toNanos();
+      while (true) {
+        Optional<Watcher.Result> r = watcher.next(Duration.ofMillis(200));
+        if (r.isPresent() && r.get().service().name().equals(name) && r.get().action().equals("delete")) {
+          assertThat(r.get().service().nodes()).extracting(Node::id).contains(name + "-1");
+          return;
+        }
+        assertThat(System.nanoTime()).as("a delete within %s", within).isLessThan(end);
+      }
+    }
   }
 
   @Test
@@ -233,6 +293,8 @@ public abstract class RegistryContract {
       pool.shutdownNow();
     }
     eventually(() -> nodeCount(registry, name) == 100);
+    Registry reader = open();
+    eventually(() -> nodeCount(reader, name) == 100);
   }
 
   @Test
@@ -294,6 +356,31 @@ public abstract class RegistryContract {
     while (true) {
       Watcher.Result r = next(watcher);
       if (r.service().name().equals(name)) {
+        return r;
+      }
+    }
+  }
+
+  /** The next result about {@code name} whose nodes include {@code nodeId}. */
+  private Watcher.Result nextWithNode(Watcher watcher, String name, String nodeId) {
+    while (true) {
+      Watcher.Result r = nextFor(watcher, name);
+      if (r.service().nodes().stream().anyMatch(n -> n.id().equals(nodeId))) {
+        return r;
+      }
+    }
+  }
+
+  /**
+   * The next result about {@code name} that is not a repeat of a create/update still listing
+   * {@code remaining} (a backend may re-report the nodes that stay; "" when none should stay).
+   */
+  private Watcher.Result nextChange(Watcher watcher, String name, String remaining) {
+    while (true) {
+      Watcher.Result r = nextFor(watcher, name);
+      boolean repeat = !r.action().equals("delete") && !remaining.isEmpty()
+          && r.service().nodes().stream().allMatch(n -> n.id().equals(remaining));
+      if (!repeat) {
         return r;
       }
     }

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * One node this process serves over mDNS, with the records that describe it: SRV (priority 10,
- * weight 1, port, host), A or AAAA (host -> node IP) and TXT (the encoded service data).
+ * weight 1, port, host), A or AAAA (host -> node IP) and TXT (the encoded service data), all with
+ * the record TTL {@code ttl} (the registration TTL in whole seconds; go-micro always sends 120).
  *
  * @param service the service with this node only
  * @param serviceName {@code <service>.<domain>.}
@@ -22,16 +23,26 @@ record Instance(
     String instanceName,
     String host,
     InetSocketAddress address,
-    List<String> txt) {
-  /** The TTL of live records, as go-micro sends them. */
+    List<String> txt,
+    long ttl) {
+  /** The TTL of live records, as go-micro sends them; ours when the registration has no TTL. */
   static final long TTL = 120;
+
+  /** The record TTL for a registration TTL: whole seconds, rounded up; {@link #TTL} for zero. */
+  static long recordTtl(java.time.Duration registrationTtl) {
+    if (registrationTtl.isZero()) {
+      return TTL;
+    }
+    long millis = registrationTtl.toMillis();
+    return Math.max(1, Math.min(0x7fffffffL, (millis + 999) / 1000));
+  }
 
   /**
    * The records of {@code node} of {@code service}.
    *
    * @throws IllegalArgumentException when the id, name or address cannot be put in DNS records
    */
-  static Instance of(Service service, Node node, String domain, String host) {
+  static Instance of(Service service, Node node, String domain, String host, long ttl) {
     InetSocketAddress address = Names.address(node.address());
     List<String> txt =
         TxtCodec.encode(
@@ -42,7 +53,8 @@ record Instance(
         Names.instance(node.id(), service.name(), domain),
         host,
         address,
-        txt);
+        txt,
+        ttl);
   }
 
   /** SRV, A/AAAA and TXT with {@code ttl}: an announcement, or a goodbye when {@code ttl} is 0. */
@@ -56,21 +68,21 @@ record Instance(
   /** PTR, SRV, A/AAAA and TXT: the answer to a query for the service. */
   List<Rr> answer() {
     return List.of(
-        Rr.ptr(serviceName, TTL, instanceName),
-        Rr.srv(instanceName, TTL, address.getPort(), host),
-        Rr.address(host, TTL, address.getAddress()),
-        Rr.txt(instanceName, TTL, txt));
+        Rr.ptr(serviceName, ttl, instanceName),
+        Rr.srv(instanceName, ttl, address.getPort(), host),
+        Rr.address(host, ttl, address.getAddress()),
+        Rr.txt(instanceName, ttl, txt));
   }
 
   /** The records of one question about the instance name (SRV, TXT, A or any). */
   List<Rr> records(int type) {
     switch (type) {
       case Rr.SRV:
-        return announcement(TTL).subList(0, 2);
+        return announcement(ttl).subList(0, 2);
       case Rr.TXT:
-        return List.of(Rr.txt(instanceName, TTL, txt));
+        return List.of(Rr.txt(instanceName, ttl, txt));
       case Rr.ANY:
-        return announcement(TTL);
+        return announcement(ttl);
       default:
         return List.of();
     }

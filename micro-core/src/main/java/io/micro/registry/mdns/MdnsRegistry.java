@@ -10,14 +10,19 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The zero-dependency default registry ({@code mdns}): multicast DNS, interoperable with go-micro's
@@ -32,16 +37,25 @@ import java.util.concurrent.TimeUnit;
  * so several processes and several registries of one JVM work side by side; multicast TTL is 1.
  * Multicast runs over IPv4 (224.0.0.251) only; nodes with IPv6 addresses are published as AAAA.
  *
+ * <p>TTLs are honoured, unlike go-micro's mDNS registry (which leaves crashed nodes behind):
+ *
  * <ul>
- *   <li>{@link #register} announces new nodes at once and again a second later; registering a
- *       node again with the same data sends nothing. The TTL argument is ignored (records carry
- *       go-micro's TTL of 120 s and live until the goodbye), as in go-micro.
+ *   <li>{@link #register} announces the nodes at once (new nodes again a second later) with DNS
+ *       record TTL = the registration TTL in whole seconds (120, go-micro's, for {@link
+ *       Duration#ZERO}), and announces them again on every re-registration. A node not registered
+ *       again within its TTL stops being announced and answered (no goodbye; its records expire
+ *       everywhere at the same time).
  *   <li>{@link #deregister} and {@link #close()} send goodbyes (TTL 0).
  *   <li>{@link #getService} multicasts a query from an ephemeral port and gathers the answers for
  *       the {@link Builder#timeout(Duration) timeout}, so it blocks for that long; nodes of this
- *       registry are always included.
- *   <li>{@link #watch} reports nodes this registry registers, hears announced or answered, and
- *       their goodbyes; a node that vanishes without a goodbye is not reported.
+ *       registry are always included. A node that does not answer (crashed) is not returned.
+ *   <li>{@link #watch} reports nodes this registry registers, hears announced or answered, their
+ *       goodbyes, and the expiry of their records: a node that crashed is reported deleted when
+ *       the TTL of its last records runs out (checked four times a second). Watched services whose
+ *       records are at 75% of their TTL are queried again, so nodes that announce only once (go-micro
+ *       nodes, TTL 120 s) stay while they answer.
+ *   <li>Records of others that cannot be read (bad TXT data: not hex, not zlib, not JSON) are
+ *       skipped with one warning per record name; they never stop the reader or a watcher.
  * </ul>
  *
  * <p>Thread-safe. {@link #close()} sends the goodbyes, stops the threads and releases the sockets.
@@ -54,6 +68,7 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public final class MdnsRegistry implements Registry {
+  private static final Logger log = LoggerFactory.getLogger(MdnsRegistry.class);
   private static final InetSocketAddress GROUP =
       new InetSocketAddress(ipv4(224, 0, 0, 251), Responder.PORT);
 
@@ -63,10 +78,16 @@ public final class MdnsRegistry implements Registry {
   private final NetworkInterface iface;
   private final InetAddress localAddress;
   private final Map<String, Map<String, Instance>> local = new LinkedHashMap<>();
+  private final Map<String, Long> deadlines = new HashMap<>();
   private final Sightings sightings = new Sightings();
+  private final Malformed malformed = new Malformed();
   private final ScheduledExecutorService announcer;
+  private final ExecutorService refresher;
   private final Responder responder;
   private volatile boolean closed;
+
+  /** How often lapsed registrations and expired records are looked for. */
+  private static final long TICK_MILLIS = 250;
 
   private MdnsRegistry(Builder b) {
     this.domain = b.domain;
@@ -82,12 +103,21 @@ public final class MdnsRegistry implements Registry {
               t.setDaemon(true);
               return t;
             });
+    this.refresher =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "micro-mdns-refresher");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       this.responder = new Responder(iface, localAddress, GROUP, new Answers(this)::answer, this::heard);
     } catch (RuntimeException e) {
       announcer.shutdownNow();
+      refresher.shutdownNow();
       throw e;
     }
+    announcer.scheduleWithFixedDelay(this::maintain, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   /** A builder with the defaults: loopback interface, domain {@code micro}, timeout 300 ms. */
@@ -124,11 +154,13 @@ public final class MdnsRegistry implements Registry {
       throw new IllegalArgumentException(
           "service " + service.name() + ": no nodes (expected: at least one node)");
     }
+    long recordTtl = Instance.recordTtl(ttl);
     List<Instance> instances = new ArrayList<>();
     for (Node node : service.nodes()) {
-      instances.add(Instance.of(service, node, domain, host));
+      instances.add(Instance.of(service, node, domain, host, recordTtl));
     }
     List<Instance> fresh = new ArrayList<>();
+    long deadline = ttl.isZero() ? 0 : System.nanoTime() + saturatedNanos(ttl);
     synchronized (local) {
       checkOpen();
       Map<String, Instance> nodes = local.computeIfAbsent(service.name(), k -> new LinkedHashMap<>());
@@ -136,13 +168,14 @@ public final class MdnsRegistry implements Registry {
         if (!instance.equals(nodes.put(instance.service().nodes().get(0).id(), instance))) {
           fresh.add(instance);
         }
+        deadlines.put(key(instance.instanceName()), deadline);
       }
     }
     for (Instance instance : instances) {
-      sightings.observe(new Sighting(instance.service(), instance.instanceName(), Instance.TTL));
+      sightings.observe(new Sighting(instance.service(), instance.instanceName(), recordTtl));
+      responder.announce(instance.announcement(recordTtl));
     }
     for (Instance instance : fresh) {
-      responder.announce(instance.announcement(Instance.TTL));
       announcer.schedule(() -> reannounce(instance), 1, TimeUnit.SECONDS);
     }
   }
@@ -162,6 +195,7 @@ public final class MdnsRegistry implements Registry {
         Instance instance = nodes.remove(node.id());
         if (instance != null) {
           removed.add(instance);
+          deadlines.remove(key(instance.instanceName()));
         }
       }
       if (nodes.isEmpty()) {
@@ -194,7 +228,7 @@ public final class MdnsRegistry implements Registry {
         Names.service(name, domain),
         timeout,
         packet -> {
-          for (Sighting s : Sighting.read(packet, domain)) {
+          for (Sighting s : Sighting.read(packet, domain, malformed)) {
             if (s.service().name().equals(name) && s.ttl() > 0) {
               sightings.observe(s);
               add(s.service(), nodes, endpoints);
@@ -251,11 +285,87 @@ public final class MdnsRegistry implements Registry {
       closed = true;
       local.values().forEach(m -> all.addAll(m.values()));
       local.clear();
+      deadlines.clear();
     }
     announcer.shutdownNow();
+    refresher.shutdownNow();
     goodbye(all);
     responder.close();
     sightings.closeWatchers();
+  }
+
+  /**
+   * Test hook: dies as a crashed process would, without goodbyes. The sockets close, the threads
+   * stop, the watchers close; other registries see this one's nodes only until their records
+   * expire.
+   */
+  void crash() {
+    synchronized (local) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      local.clear();
+      deadlines.clear();
+    }
+    announcer.shutdownNow();
+    refresher.shutdownNow();
+    responder.close();
+    sightings.closeWatchers();
+  }
+
+  /** Whether a record named {@code recordName} was skipped as malformed (tests). */
+  boolean skippedAsMalformed(String recordName) {
+    return malformed.reported(recordName);
+  }
+
+  /** Drops lapsed registrations, expires records, and queries watched services due for refresh. */
+  private void maintain() {
+    try {
+      lapse();
+      sightings.expire();
+      for (String name : sightings.dueForRefresh()) {
+        refresher.execute(() -> refresh(name));
+      }
+    } catch (RuntimeException e) {
+      log.warn("mdns: maintenance failed: {}", e.toString());
+    }
+  }
+
+  /** Stops serving the nodes whose registration was not renewed within its TTL. */
+  private void lapse() {
+    long now = System.nanoTime();
+    synchronized (local) {
+      for (Iterator<Map<String, Instance>> services = local.values().iterator(); services.hasNext(); ) {
+        Map<String, Instance> nodes = services.next();
+        nodes.values().removeIf(instance -> {
+          Long deadline = deadlines.get(key(instance.instanceName()));
+          boolean lapsed = deadline != null && deadline != 0 && now - deadline >= 0;
+          if (lapsed) {
+            deadlines.remove(key(instance.instanceName()));
+            log.debug("mdns: registration of {} lapsed", instance.instanceName());
+          }
+          return lapsed;
+        });
+        if (nodes.isEmpty()) {
+          services.remove();
+        }
+      }
+    }
+  }
+
+  /** Asks for {@code name} again; the answers refresh (or, missing, let expire) its records. */
+  private void refresh(String name) {
+    if (closed) {
+      return;
+    }
+    try {
+      Lookup.query(iface, localAddress, GROUP, Names.service(name, domain), timeout, this::heard);
+    } catch (RuntimeException e) {
+      if (!closed) {
+        log.debug("mdns: refresh of {} failed: {}", name, e.toString());
+      }
+    }
   }
 
   /** Snapshot of this registry's nodes by service name, for answering queries. */
@@ -276,7 +386,7 @@ public final class MdnsRegistry implements Registry {
   }
 
   private void heard(Packet packet) {
-    for (Sighting s : Sighting.read(packet, domain)) {
+    for (Sighting s : Sighting.read(packet, domain, malformed)) {
       sightings.observe(s);
     }
   }
@@ -288,7 +398,7 @@ public final class MdnsRegistry implements Registry {
       current = nodes != null && instance.equals(nodes.get(instance.service().nodes().get(0).id()));
     }
     if (current) {
-      responder.announce(instance.announcement(Instance.TTL));
+      responder.announce(instance.announcement(instance.ttl()));
     }
   }
 
@@ -312,9 +422,21 @@ public final class MdnsRegistry implements Registry {
   /** Loads and runs the codecs once, so that the first lookup is not slowed by class loading. */
   private static void warmUp(String domain, String host) {
     Service probe = Service.of("warm.up", "1").withNodes(List.of(Node.of("n", "127.0.0.1:1")));
-    Instance instance = Instance.of(probe, probe.nodes().get(0), domain, host);
+    Instance instance = Instance.of(probe, probe.nodes().get(0), domain, host, Instance.TTL);
     byte[] bytes = new Packet(0, Packet.QR, List.of(), instance.answer()).encode();
     Sighting.read(Packet.decode(bytes, bytes.length), domain);
+  }
+
+  private static String key(String instanceName) {
+    return instanceName.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE / 2;
+    }
   }
 
   private void checkOpen() {

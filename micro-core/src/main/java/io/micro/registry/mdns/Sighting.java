@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A node seen on the network: the service (with that one node) decoded from the SRV, address and
@@ -27,6 +28,15 @@ record Sighting(Service service, String instanceName, long ttl) {
    * target (IPv4 preferred). Anything else is skipped.
    */
   static List<Sighting> read(Packet packet, String domain) {
+    return read(packet, domain, null);
+  }
+
+  /**
+   * {@link #read(Packet, String)}, reporting to {@code malformed} each SRV of {@code domain} whose
+   * TXT data cannot be decoded or names no service matching the record.
+   */
+  static List<Sighting> read(Packet packet, String domain, @Nullable Malformed malformed) {
+    String domainSuffix = "." + domain + ".";
     Map<String, Rr> txts = new HashMap<>();
     Map<String, List<InetAddress>> addresses = new HashMap<>();
     for (Rr rr : packet.records()) {
@@ -48,17 +58,25 @@ record Sighting(Service service, String instanceName, long ttl) {
       }
       Rr txt = txts.get(key(srv.name()));
       List<InetAddress> ips = addresses.get(key(srv.target()));
-      if (txt == null || ips == null || txt.strings().isEmpty()) {
+      if (txt == null || ips == null || String.join("", txt.strings()).isEmpty()
+          || Names.strip(srv.name(), "." + Names.services(domain)) != null) {
         continue;
       }
       TxtCodec.Txt data;
       try {
         data = TxtCodec.decode(txt.strings());
-      } catch (IllegalArgumentException notOurs) {
+      } catch (RuntimeException bad) {
+        if (malformed != null && Names.strip(srv.name(), domainSuffix) != null) {
+          malformed.report(srv.name(), bad.getMessage());
+        }
         continue;
       }
       String id = data.service().isEmpty() ? null : Names.strip(srv.name(), "." + data.service() + "." + domain + ".");
       if (id == null) {
+        if (malformed != null && Names.strip(srv.name(), domainSuffix) != null) {
+          malformed.report(srv.name(), "service '" + data.service() + "' in the TXT data (expected: the"
+              + " record name to end with ." + data.service() + domainSuffix + ")");
+        }
         continue;
       }
       Node node = new Node(id, Names.join(ips.get(0), srv.port()), data.metadata());

@@ -20,9 +20,10 @@ import java.util.function.LongSupplier;
  * carries its own TTL: a node not registered again within its TTL is pruned (by a background task
  * that runs every {@link Builder#pruneInterval(Duration) prune interval}, and before every lookup);
  * {@link Duration#ZERO} means the node never expires. Watchers get {@code create} when a version
- * appears, {@code update} when its nodes or data change and {@code delete} when its last node goes,
- * in the order the changes happened. {@code create} and {@code update} carry the version as it now
- * is; {@code delete} carries the version with the nodes that were removed.
+ * appears, {@code update} when nodes are added or its nodes or data change, and {@code delete} when
+ * nodes are removed or expire, in the order the changes happened. {@code create} and {@code update}
+ * carry the version as it now is; {@code delete} carries the version with only the nodes that were
+ * removed (the version itself is gone once its last node is).
  *
  * <p>Thread-safe. {@link #close()} stops the pruning task and closes every watcher.
  *

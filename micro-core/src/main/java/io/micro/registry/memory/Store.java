@@ -128,10 +128,8 @@ final class Store {
       if (versions.isEmpty()) {
         services.remove(name);
       }
-      publisher.publish("delete", version.template.withNodes(removed));
-    } else {
-      publisher.publish("update", version.snapshot());
     }
+    publisher.publish("delete", version.template.withNodes(removed));
   }
 
   /** One version of a service: its data without nodes, and its nodes by id in insertion order. */

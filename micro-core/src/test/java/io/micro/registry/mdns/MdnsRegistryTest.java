@@ -86,7 +86,7 @@ class MdnsRegistryTest {
     Node n = node(name, 40010);
     try (Watcher watcher = b.watch(name)) {
       a.register(service(name, "1.0", n), Duration.ZERO);
-      a.register(service(name, "1.0", n), Duration.ZERO); // unchanged: no new announcement
+      a.register(service(name, "1.0", n), Duration.ZERO); // announced again, reported once
       assertThat(next(watcher)).isEqualTo(new Result("create", service(name, "1.0", n)));
 
       a.deregister(service(name, "1.0", n));

@@ -42,7 +42,7 @@ class PacketTest {
             Map.of(),
             List.of(new Endpoint("Say.Hello", null, null, Map.of())),
             List.of(new Node(GO_ID, "127.0.0.1:8080", Map.of("protocol", "mucp"))));
-    Instance instance = Instance.of(service, service.nodes().get(0), "micro", "vm.");
+    Instance instance = Instance.of(service, service.nodes().get(0), "micro", "vm.", Instance.TTL);
     Packet.Question question = new Packet.Question("go.micro.srv.greeter.micro.", Rr.PTR, 1);
     byte[] bytes = new Packet(0, Packet.QR | Packet.AA, List.of(question), instance.answer()).encode();
 
@@ -60,7 +60,7 @@ class PacketTest {
   @Test
   void goodbyeCarriesTtlZero() {
     Service service = Service.of("svc", "1").withNodes(List.of(Node.of("n.1", "[::1]:9090")));
-    Instance instance = Instance.of(service, service.nodes().get(0), "micro", "h.");
+    Instance instance = Instance.of(service, service.nodes().get(0), "micro", "h.", Instance.TTL);
     byte[] bytes = new Packet(0, Packet.QR, List.of(), instance.announcement(0)).encode();
 
     List<Sighting> read = Sighting.read(Packet.decode(bytes, bytes.length), "micro");
@@ -84,10 +84,10 @@ class PacketTest {
   @Test
   void badNodeAddressesAndOverlongLabelsAreRefusedNamingThem() {
     Service service = Service.of("svc", "1");
-    assertThatThrownBy(() -> Instance.of(service, Node.of("a", "localhost:80"), "micro", "h."))
+    assertThatThrownBy(() -> Instance.of(service, Node.of("a", "localhost:80"), "micro", "h.", Instance.TTL))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("node address: 'localhost:80' (expected: ip:port, e.g. 127.0.0.1:8080 or [::1]:8080)");
-    assertThatThrownBy(() -> Instance.of(service, Node.of("x".repeat(64), "127.0.0.1:80"), "micro", "h."))
+    assertThatThrownBy(() -> Instance.of(service, Node.of("x".repeat(64), "127.0.0.1:80"), "micro", "h.", Instance.TTL))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("of 64 bytes")
         .hasMessageContaining("expected: 1 to 63 bytes between dots");

@@ -93,7 +93,7 @@ class MemoryRegistryTest {
       assertThat(next(watcher)).isEqualTo(new Result("create", greeter("1.0", node("a"))));
       assertThat(next(watcher))
           .isEqualTo(new Result("update", greeter("1.0", node("a"), node("b"))));
-      assertThat(next(watcher)).isEqualTo(new Result("update", greeter("1.0", node("b"))));
+      assertThat(next(watcher)).isEqualTo(new Result("delete", greeter("1.0", node("a"))));
       assertThat(next(watcher)).isEqualTo(new Result("delete", greeter("1.0", node("b"))));
       assertThat(watcher.next(Duration.ZERO)).isEmpty();
       assertThat(next(all).service().name()).isEqualTo("other");
@@ -115,7 +115,7 @@ class MemoryRegistryTest {
   }
 
   @Test
-  void expiringNodesYieldUpdateThenDeleteFromTheBackgroundPruner() {
+  void expiringNodesYieldADeleteEachFromTheBackgroundPruner() {
     try (Watcher watcher = registry.watch("greeter")) {
       registry.register(greeter("1.0", node("a")), Duration.ofSeconds(1));
       registry.register(greeter("1.0", node("b")), Duration.ofSeconds(2));
@@ -123,7 +123,7 @@ class MemoryRegistryTest {
       next(watcher);
 
       clock.addAndGet(Duration.ofMillis(1500).toNanos());
-      assertThat(next(watcher)).isEqualTo(new Result("update", greeter("1.0", node("b"))));
+      assertThat(next(watcher)).isEqualTo(new Result("delete", greeter("1.0", node("a"))));
       clock.addAndGet(Duration.ofSeconds(1).toNanos());
       assertThat(next(watcher)).isEqualTo(new Result("delete", greeter("1.0", node("b"))));
     }
