@@ -301,7 +301,7 @@ public final class KubernetesRegistry implements Registry {
 
   static MicroException apiError(String what, String apiServer, String namespace,
       KubernetesClientException e) {
-    if (e.getCode() == 0) {
+    if (e.getCode() <= 0) { // no HTTP answer at all
       return MicroException.internalServerError(ID,
           "kubernetes registry: cannot %s: API server %s unreachable (%s)", what, apiServer,
           rootMessage(e)).withCause(e);

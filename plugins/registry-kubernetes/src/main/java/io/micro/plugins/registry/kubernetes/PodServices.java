@@ -61,7 +61,7 @@ final class PodServices {
       }
       if (warned.add(id)) {
         LOG.warn("kubernetes registry: skipping annotation {} of pod {}: not a go-micro service JSON "
-            + "(expected: {{\"name\":..,\"version\":..,\"nodes\":[..]}})", key, podName(pod));
+            + "(expected: an object with name, version, endpoints and nodes)", key, podName(pod));
       }
     }
     return service;

@@ -4,14 +4,17 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.micro.registry.Node;
 import io.micro.registry.Service;
 import io.micro.registry.Watcher;
 import io.micro.registry.spi.QueueWatcher;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,9 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A watch on the pods labelled {@code micro.mu/type=service}, turned into registry results the way
  * go-micro's watcher does: each pod's service annotations are compared with what the pod carried
- * before; a new annotation is a {@code create}, a changed one an {@code update}, a removed one (or
- * every one of a pod that is deleted, stops running or gets a deletion timestamp) a {@code delete}
- * carrying the service as it was.
+ * before; a new annotation is a {@code create}, a changed one an {@code update} (preceded by a {@code
+ * delete} of the nodes the new value no longer lists, e.g. when the pod re-registered under another
+ * version), a removed one (or every one of a pod that is deleted, stops running or gets a deletion
+ * timestamp) a {@code delete} carrying the service as it was.
  *
  * <p>The pods are listed first, so that only changes after the watcher was created are reported.
  * The Kubernetes watch is a fabric8 informer: when the API server closes it, it is re-established
@@ -100,14 +104,31 @@ final class PodWatcher implements Watcher {
       if (e.getValue().equals(old)) {
         continue;
       }
-      String action = old == null ? "create" : "update";
-      podServices.parse(pod, e.getKey(), e.getValue()).ifPresent(s -> offer(action, s));
+      Optional<Service> current = podServices.parse(pod, e.getKey(), e.getValue());
+      if (old == null) {
+        current.ifPresent(s -> offer("create", s));
+        continue;
+      }
+      // the pod replaced its registration: nodes it no longer carries are removed
+      podServices.parse(pod, e.getKey(), old)
+          .flatMap(was -> dropped(was, current))
+          .ifPresent(gone -> offer("delete", gone));
+      current.ifPresent(s -> offer("update", s));
     }
     for (Map.Entry<String, String> e : before.entrySet()) {
       if (!now.containsKey(e.getKey())) {
         podServices.parse(pod, e.getKey(), e.getValue()).ifPresent(s -> offer("delete", s));
       }
     }
+  }
+
+  /** The nodes of {@code was} that {@code now} no longer has (all of them if the version changed). */
+  private static Optional<Service> dropped(Service was, Optional<Service> now) {
+    Set<String> kept = new HashSet<>();
+    now.filter(n -> n.name().equals(was.name()) && n.version().equals(was.version()))
+        .ifPresent(n -> n.nodes().forEach(node -> kept.add(node.id())));
+    List<Node> gone = was.nodes().stream().filter(node -> !kept.contains(node.id())).toList();
+    return gone.isEmpty() ? Optional.empty() : Optional.of(was.withNodes(gone));
   }
 
   private void offer(String action, Service service) {

@@ -20,6 +20,14 @@ import java.util.Map;
  */
 final class MockCluster implements AutoCloseable {
   static final String NAMESPACE = "micro";
+  /** Held so that the level set below stays (JUL keeps loggers weakly). */
+  private static final java.util.logging.Logger MOCK_LOG = quiet("io.fabric8.mockwebserver");
+
+  private static java.util.logging.Logger quiet(String name) {
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger(name);
+    log.setLevel(java.util.logging.Level.WARNING);
+    return log;
+  }
 
   private final KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher();
   private KubernetesMockServer server;
