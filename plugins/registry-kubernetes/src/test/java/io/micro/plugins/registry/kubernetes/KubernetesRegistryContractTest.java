@@ -1,0 +1,114 @@
+package io.micro.plugins.registry.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micro.registry.Node;
+import io.micro.registry.Registry;
+import io.micro.registry.Service;
+import io.micro.registry.Watcher;
+import io.micro.testing.RegistryContract;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
+import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
+
+/**
+ * The registry contract against the fabric8 mock API server (CRUD mode, 127.0.0.1). Every node is
+ * a pod of its own ({@link PodPerNode}); a restart of the backend is a restart of the API server
+ * with its stored pods kept.
+ */
+@ExtendWith(KubernetesRegistryContractTest.NoTtl.class)
+class KubernetesRegistryContractTest extends RegistryContract {
+  static MockCluster cluster;
+
+  @BeforeAll
+  static void startApiServer() {
+    cluster = new MockCluster();
+  }
+
+  @AfterAll
+  static void stopApiServer() {
+    cluster.close();
+  }
+
+  @Override
+  protected Registry newRegistry() {
+    return new PodPerNode(cluster);
+  }
+
+  @Override
+  protected void restartBackend() {
+    cluster.restart();
+  }
+
+  /**
+   * Aborts the contract's TTL expiry tests: a Kubernetes registration has no TTL; when a process
+   * dies Kubernetes deletes (or stops running) its pod, which {@link #nodeOfADeletedPodIsGone()} and
+   * {@link #watchReportsTheDeletionOfAPod()} cover instead. (The contract's test methods are
+   * package-private in another package, so they cannot be overridden here.)
+   */
+  static final class NoTtl implements InvocationInterceptor {
+    private static final Set<String> TTL_TESTS = Set.of(
+        "nodeThatStopsRenewingExpiresAfterItsTtl", "watchReportsTheExpiryOfANodeThatStoppedRenewing");
+
+    @Override
+    public void interceptTestMethod(Invocation<Void> invocation,
+        ReflectiveInvocationContext<Method> invocationContext, ExtensionContext extensionContext)
+        throws Throwable {
+      if (TTL_TESTS.contains(invocationContext.getExecutable().getName())) {
+        invocation.skip();
+        Assumptions.abort("Kubernetes registrations have no TTL: Kubernetes deletes the pod of a dead "
+            + "process instead (see nodeOfADeletedPodIsGone, watchReportsTheDeletionOfAPod)");
+      }
+      invocation.proceed();
+    }
+  }
+
+  @Test
+  void nodeOfADeletedPodIsGone() {
+    Registry registry = open();
+    String name = prefix + "deleted";
+    Service svc = service(name, "latest", name + "-1", "127.0.0.1:9081");
+    registry.register(svc, Duration.ofMinutes(1));
+    eventually(() -> nodeCount(registry, name) == 1);
+
+    cluster.deletePod(PodPerNode.podOf(svc.nodes().get(0)));
+    eventually(() -> nodeCount(registry, name) == 0);
+    eventually(() -> registry.listServices().stream().noneMatch(s -> s.name().equals(name)));
+  }
+
+  @Test
+  void watchReportsTheDeletionOfAPod() {
+    Registry registry = open();
+    String name = prefix + "pod-gone";
+    Service a = service(name, "latest", name + "-a", "127.0.0.1:9082");
+    Service b = service(name, "latest", name + "-b", "127.0.0.1:9083");
+    try (Watcher watcher = open().watch(name)) {
+      registry.register(a, Duration.ofMinutes(1));
+      registry.register(b, Duration.ofMinutes(1));
+      cluster.deletePod(PodPerNode.podOf(a.nodes().get(0)));
+      Watcher.Result deleted = nextDelete(watcher, name);
+      assertThat(deleted.service().nodes()).extracting(Node::id).containsExactly(name + "-a");
+    }
+    assertThat(registry.getService(name)).flatExtracting(Service::nodes).extracting(Node::id)
+        .containsExactly(name + "-b");
+  }
+
+  private Watcher.Result nextDelete(Watcher watcher, String name) {
+    while (true) {
+      Optional<Watcher.Result> r = watcher.next(settle());
+      assertThat(r).as("a delete of %s within %s", name, settle()).isPresent();
+      if (r.get().service().name().equals(name) && r.get().action().equals("delete")) {
+        return r.get();
+      }
+    }
+  }
+}
