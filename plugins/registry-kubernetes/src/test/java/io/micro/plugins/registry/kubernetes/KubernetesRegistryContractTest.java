@@ -7,25 +7,17 @@ import io.micro.registry.Registry;
 import io.micro.registry.Service;
 import io.micro.registry.Watcher;
 import io.micro.testing.RegistryContract;
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.InvocationInterceptor;
-import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 
 /**
  * The registry contract against the fabric8 mock API server (CRUD mode, 127.0.0.1). Every node is
  * a pod of its own ({@link PodPerNode}); a restart of the backend is a restart of the API server
  * with its stored pods kept.
  */
-@ExtendWith(KubernetesRegistryContractTest.NoTtl.class)
 class KubernetesRegistryContractTest extends RegistryContract {
   static MockCluster cluster;
 
@@ -50,26 +42,13 @@ class KubernetesRegistryContractTest extends RegistryContract {
   }
 
   /**
-   * Aborts the contract's TTL expiry tests: a Kubernetes registration has no TTL; when a process
-   * dies Kubernetes deletes (or stops running) its pod, which {@link #nodeOfADeletedPodIsGone()} and
-   * {@link #watchReportsTheDeletionOfAPod()} cover instead. (The contract's test methods are
-   * package-private in another package, so they cannot be overridden here.)
+   * A Kubernetes registration has no TTL: when a process dies Kubernetes deletes (or stops running)
+   * its pod, which {@link #nodeOfADeletedPodIsGone()} and {@link #watchReportsTheDeletionOfAPod()}
+   * cover instead of the contract's TTL tests.
    */
-  static final class NoTtl implements InvocationInterceptor {
-    private static final Set<String> TTL_TESTS = Set.of(
-        "nodeThatStopsRenewingExpiresAfterItsTtl", "watchReportsTheExpiryOfANodeThatStoppedRenewing");
-
-    @Override
-    public void interceptTestMethod(Invocation<Void> invocation,
-        ReflectiveInvocationContext<Method> invocationContext, ExtensionContext extensionContext)
-        throws Throwable {
-      if (TTL_TESTS.contains(invocationContext.getExecutable().getName())) {
-        invocation.skip();
-        Assumptions.abort("Kubernetes registrations have no TTL: Kubernetes deletes the pod of a dead "
-            + "process instead (see nodeOfADeletedPodIsGone, watchReportsTheDeletionOfAPod)");
-      }
-      invocation.proceed();
-    }
+  @Override
+  protected boolean expiresByTtl() {
+    return false;
   }
 
   @Test
