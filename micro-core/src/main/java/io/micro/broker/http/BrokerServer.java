@@ -125,8 +125,13 @@ final class BrokerServer implements AutoCloseable {
       long length = HttpUtil.getContentLength(oversized, -1L);
       MicroException e = MicroException.tooLarge(ERROR_ID, "body: %s bytes (expected: <= %d)",
           length < 0 ? "more than " + max : Long.toString(length), max);
-      ctx.writeAndFlush(reply(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, e))
-          .addListener(ChannelFutureListener.CLOSE);
+      FullHttpResponse r = reply(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, e);
+      if (HttpUtil.isKeepAlive(oversized) && !HttpUtil.is100ContinueExpected(oversized)) {
+        // answer now; the aggregator discards the rest of the body and the connection stays usable
+        ctx.writeAndFlush(r);
+      } else {
+        ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+      }
     }
   }
 
