@@ -45,8 +45,8 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>listServices</b>: {@code GET /v1/catalog/services?stale}, names only (version empty).
  *   <li><b>watch</b>: blocking queries ({@code index}/{@code wait}) on the health of each service
  *       (and on the catalog when watching every service); changes are reported as {@code create}
- *       (a version appears), {@code update} (its nodes or data change) and {@code delete} (a
- *       version is gone, carrying its last nodes).
+ *       (a version appears), {@code update} (nodes added or changed, or its data changed) and
+ *       {@code delete} (nodes removed, carrying only them, even when others of the version remain).
  * </ul>
  *
  * <p>Thread-safe. {@link #close()} stops the watchers; registrations stay until deregistered or

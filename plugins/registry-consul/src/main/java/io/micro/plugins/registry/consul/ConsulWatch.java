@@ -1,6 +1,7 @@
 package io.micro.plugins.registry.consul;
 
 import io.micro.registry.Service;
+import io.micro.registry.Watcher;
 import io.micro.registry.spi.QueueWatcher;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * One watch: a loop of blocking health queries per watched service, plus, when every service is
  * watched, a loop of blocking catalog queries that starts and stops the per-service loops as
  * services appear and vanish. Each answer is compared with the last one of that service and the
- * differences are offered to the {@link QueueWatcher}: a new version is {@code create}, a changed
- * one {@code update}, a vanished one {@code delete} (with the nodes it had).
+ * differences ({@link Changes}) are offered to the {@link QueueWatcher}: nodes that are gone are a
+ * {@code delete} carrying them (even when others of the version remain), a new version is {@code
+ * create}, added or changed nodes or data an {@code update}.
  *
  * <p>Blocking queries follow Consul's rules: the {@code X-Consul-Index} of an answer is the {@code
  * index} of the next query; an index that goes backwards (agent restarted) starts over from 0.
@@ -150,18 +152,8 @@ final class ConsulWatch {
     }
     Map<String, Service> before = known.getOrDefault(name, Map.of());
     Map<String, Service> after = byVersion(now);
-    for (Service s : after.values()) {
-      Service old = before.get(s.version());
-      if (old == null) {
-        watcher.offer("create", s);
-      } else if (!old.equals(s)) {
-        watcher.offer("update", s);
-      }
-    }
-    for (Service old : before.values()) {
-      if (!after.containsKey(old.version())) {
-        watcher.offer("delete", old);
-      }
+    for (Watcher.Result r : Changes.between(before, after)) {
+      watcher.offer(r.action(), r.service());
     }
     known.put(name, after);
   }

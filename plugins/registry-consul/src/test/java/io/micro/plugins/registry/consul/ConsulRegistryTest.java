@@ -248,6 +248,25 @@ class ConsulRegistryTest {
   }
 
   @Test
+  void deregisteringOneOfTwoNodesIsADeleteCarryingOnlyThatNode() {
+    ConsulRegistry registry = open();
+    try (Watcher watcher = registry.watch("go.micro.srv.greeter")) {
+      registry.register(greeter("greeter-1", Map.of()), Duration.ofMinutes(1));
+      assertThat(next(watcher).action()).isEqualTo("create");
+      registry.register(greeter("greeter-2", Map.of()), Duration.ofMinutes(1));
+      assertThat(next(watcher).action()).isEqualTo("update");
+
+      registry.deregister(greeter("greeter-1", Map.of()));
+      Watcher.Result gone = next(watcher);
+      assertThat(gone.action()).isEqualTo("delete");
+      assertThat(gone.service().nodes()).extracting(Node::id).containsExactly("greeter-1");
+      assertThat(gone.service().endpoints()).extracting(Endpoint::name).containsExactly("Say.Hello");
+      assertThat(registry.getService("go.micro.srv.greeter").get(0).nodes())
+          .extracting(Node::id).containsExactly("greeter-2");
+    }
+  }
+
+  @Test
   void deregisteringANodeConsulDoesNotKnowIsIgnored() {
     open().deregister(greeter("never-registered", Map.of()));
     assertThat(consul.requests()).extracting(FakeConsul.Recorded::uri)
