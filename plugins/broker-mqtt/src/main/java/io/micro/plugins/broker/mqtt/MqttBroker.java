@@ -95,7 +95,7 @@ public final class MqttBroker implements Broker {
   private final Set<MqttSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final Set<String> clientIds = new HashSet<>();
   private final AtomicLong undecodable = new AtomicLong();
-  private @Nullable ScheduledExecutorService scheduler;
+  private volatile @Nullable ScheduledExecutorService scheduler;
   private volatile @Nullable MqttConnection publisher;
   private volatile boolean closed;
 

@@ -123,9 +123,7 @@ final class MqttSubscription implements Subscription, MqttConnection.Inbox {
   @Override
   public void unsubscribe() {
     beginClose();
-    if (Thread.currentThread() != dispatcher) {
-      awaitClosed();
-    }
+    awaitClosed();
   }
 
   /** The client id of this subscription's connection. */
@@ -330,8 +328,11 @@ final class MqttSubscription implements Subscription, MqttConnection.Inbox {
     queue.add(WAKE);
   }
 
-  /** Waits until the dispatcher finished closing. */
+  /** Waits until the dispatcher finished closing (returns at once on the dispatcher itself). */
   void awaitClosed() {
+    if (Thread.currentThread() == dispatcher) {
+      return; // a handler closing its own broker: the dispatcher finishes once the handler returned
+    }
     try {
       if (!finished.await(broker.closeTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS)) {
         LOG.warn("broker mqtt: {} did not finish closing in time", this);
