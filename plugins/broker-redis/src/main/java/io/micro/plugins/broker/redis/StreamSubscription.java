@@ -98,6 +98,7 @@ final class StreamSubscription implements Subscription {
   /** Creates the group if needed, opens the reading connection and starts the loop. */
   void start(RedisClient client) {
     ensureGroup();
+    commands.sync().xgroupCreateconsumer(key, me); // visible in XINFO CONSUMERS at once
     reader = client.connect(ByteArrayCodec.INSTANCE);
     Thread t = new Thread(this::run, "micro-redis-" + topic + "-" + options.queue());
     t.setDaemon(true);

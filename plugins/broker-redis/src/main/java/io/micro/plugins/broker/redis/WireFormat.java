@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * go-micro's broker message as its Redis broker writes it: Go's JSON of {@code broker.Message},
@@ -103,12 +104,14 @@ final class WireFormat {
     return new Event(headers, body);
   }
 
-  /** Go's HTML-safe escaping of {@code <}, {@code >} and {@code &}, with lower-case hex. */
+  /** Go's escaping: {@code <}, {@code >}, {@code &}, U+2028 and U+2029 as lower-case hex escapes. */
   private static final class GoEscapes extends CharacterEscapes {
     private static final int[] CODES = standardAsciiEscapesForJSON();
     private static final SerializableString LT = new SerializedString("\\u003c");
     private static final SerializableString GT = new SerializedString("\\u003e");
     private static final SerializableString AMP = new SerializedString("\\u0026");
+    private static final SerializableString LS = new SerializedString("\\u2028");
+    private static final SerializableString PS = new SerializedString("\\u2029");
 
     static {
       CODES['<'] = ESCAPE_CUSTOM;
@@ -122,12 +125,14 @@ final class WireFormat {
     }
 
     @Override
-    public SerializableString getEscapeSequence(int ch) {
+    public @Nullable SerializableString getEscapeSequence(int ch) {
       return switch (ch) {
         case '<' -> LT;
         case '>' -> GT;
         case '&' -> AMP;
-        default -> new SerializedString(String.format("\\u%04x", ch));
+        case '\u2028' -> LS;
+        case '\u2029' -> PS;
+        default -> null; // everything else non-ASCII is written as UTF-8, as Go does
       };
     }
   }
