@@ -7,6 +7,7 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
@@ -86,8 +87,11 @@ public final class RedisBroker implements Broker {
       "local id = redis.call('XADD', unpack(a))",
       "redis.call('PUBLISH', ARGV[1], ARGV[2])",
       "return id");
+  private static final byte[] ONE = {'1'};
+  private static final byte[] ZERO = {'0'};
 
   private final Settings settings;
+  private final byte[] maxLengthArg;
   private final RedisURI uri;
   private final String address;
   private final String consumerBase = "micro-" + ProcessHandle.current().pid() + "-"
@@ -106,6 +110,7 @@ public final class RedisBroker implements Broker {
   private RedisBroker(Builder b) {
     this.settings = new Settings(b.prefix, b.maxLength, b.claimIdle, b.redeliveryDelay, b.batchSize,
         b.timeout, b.maxMessageSize, b.maxPending);
+    this.maxLengthArg = Long.toString(b.maxLength).getBytes(StandardCharsets.US_ASCII);
     this.uri = parse(b.address, b.timeout);
     this.address = b.address;
   }
@@ -189,7 +194,7 @@ public final class RedisBroker implements Broker {
     byte[][] args = {
         topic.getBytes(StandardCharsets.UTF_8),
         WireFormat.encode(event),
-        Long.toString(settings.maxLength()).getBytes(StandardCharsets.US_ASCII),
+        maxLengthArg,
         event.header(SubscribeOptions.DEAD_LETTER_TOPIC) != null ? ONE : ZERO};
     CompletableFuture<Void> done = new CompletableFuture<>();
     String sha = Objects.requireNonNull(scriptSha);
@@ -211,9 +216,6 @@ public final class RedisBroker implements Broker {
     });
     return done;
   }
-
-  private static final byte[] ONE = {'1'};
-  private static final byte[] ZERO = {'0'};
 
   private MicroException publishFailed(String topic, Throwable e) {
     Throwable cause = unwrap(e);
@@ -337,6 +339,7 @@ public final class RedisBroker implements Broker {
       RedisClient rc = RedisClient.create(r, uri);
       rc.setOptions(ClientOptions.builder()
           .autoReconnect(true)
+          .timeoutOptions(TimeoutOptions.enabled()) // async commands, too, end after the timeout
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
           .socketOptions(SocketOptions.builder().connectTimeout(settings.timeout()).keepAlive(true).build())
           .build());
