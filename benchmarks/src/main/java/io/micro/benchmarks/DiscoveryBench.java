@@ -1,35 +1,37 @@
 package io.micro.benchmarks;
 
 import io.micro.errors.MicroException;
-import io.micro.registry.Node;
-import io.micro.registry.Service;
-import io.micro.registry.mdns.MdnsRegistry;
+import io.micro.registry.Registry;
 import io.micro.selector.CacheSelector;
 import io.micro.selector.Filter;
 import io.micro.selector.SelectOptions;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
- * Discovery latencies over mDNS on loopback, as a client's caching selector sees them:
+ * Discovery latencies as a client's caching selector sees them, on the registry {@link
+ * BenchRegistry} names (mDNS on loopback, or an etcd on loopback):
  *
  * <ol>
- *   <li>register -> routable: one registry registers a new node, another registry instance (its
- *       own sockets, as another process) has a {@link CacheSelector} watching the service; the time
- *       until the selector returns the node. {@code TRIALS} trials (100).
- *   <li>crash -> evicted: a node in a child JVM ({@link DiscoveryNode}, TTL {@code CRASH_TTL} s,
- *       re-registering every half TTL) is killed with SIGKILL (no goodbye); the time from the kill
- *       until the selector stops returning it. {@code CRASH_TRIALS} trials (10).
+ *   <li>register -> routable: another process ({@link DiscoveryNode} {@code writer}, its own
+ *       registry client) registers a new node when told to on its stdin; this process has a {@link
+ *       CacheSelector} on its own registry client, already watching the service. The clock runs
+ *       from writing the command to the pipe until the selector returns the node. {@code trials}
+ *       trials (100).
+ *   <li>crash -> evicted: a node in a child JVM ({@link DiscoveryNode} {@code crash}, TTL {@code
+ *       crashTtl} s, re-registering every half TTL) is killed with SIGKILL (no goodbye); the time
+ *       from the kill until the selector stops returning it. {@code crashTrials} trials (10).
  * </ol>
  *
- * <p>Prints a Markdown table. System properties: trials, crashTrials, crashTtl.
+ * <p>Prints a Markdown table. System properties: trials, crashTrials, crashTtl, registry, etcd.
  */
 public final class DiscoveryBench {
   private static final String SERVICE = "bench.discovery";
@@ -41,36 +43,40 @@ public final class DiscoveryBench {
     int trials = Integer.getInteger("trials", 100);
     int crashTrials = Integer.getInteger("crashTrials", 10);
     int crashTtl = Integer.getInteger("crashTtl", 2);
-    try (MdnsRegistry writer = MdnsRegistry.builder().hostName("writer").build();
-        MdnsRegistry reader = MdnsRegistry.builder().hostName("reader").build();
-        CacheSelector selector = CacheSelector.builder(reader).build()) {
+    String label = BenchRegistry.label();
+    Process writer = child("writer", SERVICE);
+    try (Registry reader = BenchRegistry.open("reader");
+        CacheSelector selector = CacheSelector.builder(reader).build();
+        BufferedReader replies = lines(writer);
+        PrintWriter commands = new PrintWriter(writer.getOutputStream(), true, StandardCharsets.UTF_8)) {
       // an anchor node keeps the service cached, so selections are served by cache + watch
-      Service anchor = node(SERVICE, "anchor", 19999);
-      writer.register(anchor, Duration.ofMinutes(5));
+      command(commands, replies, "register anchor 19999 300");
       waitRoutable(selector, "anchor", Duration.ofSeconds(10));
 
       List<Double> routable = new ArrayList<>();
       for (int i = 0; i < trials; i++) {
         String id = "n-" + UUID.randomUUID();
-        Service svc = node(SERVICE, id, 20000 + i);
+        int port = 20000 + i;
         long t0 = System.nanoTime();
-        writer.register(svc, Duration.ofSeconds(30));
+        commands.println("register " + id + " " + port + " 30");
         waitRoutable(selector, id, Duration.ofSeconds(10));
         routable.add((System.nanoTime() - t0) / 1e6);
-        writer.deregister(svc);
+        expectOk(replies, "register " + id);
+        command(commands, replies, "deregister " + id + " " + port);
       }
+      command(commands, replies, "deregister anchor 19999");
 
       List<Double> evicted = new ArrayList<>();
-      String java = ProcessHandle.current().info().command().orElse("java");
-      String cp = System.getProperty("java.class.path");
       for (int i = 0; i < crashTrials; i++) {
         String id = "crash-" + UUID.randomUUID();
-        Process child = new ProcessBuilder(java, "-cp", cp, DiscoveryNode.class.getName(), SERVICE, id,
-            String.valueOf(crashTtl)).redirectErrorStream(true).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        Process child = child("crash", SERVICE, id, String.valueOf(crashTtl));
+        BufferedReader out = lines(child);
         String line;
         while ((line = out.readLine()) != null && !line.equals("ready")) {
-          // skip the child's log lines
+          // skip anything else
+        }
+        if (line == null) {
+          throw new IllegalStateException("crash node " + id + " exited with " + child.waitFor() + " before ready");
         }
         waitRoutable(selector, id, Duration.ofSeconds(10));
         // kill at a random point of its re-registration cycle
@@ -84,15 +90,39 @@ public final class DiscoveryBench {
 
       System.out.println("| measurement | trials | p50 | p99 | max | target |");
       System.out.println("|---|---|---|---|---|---|");
-      System.out.printf("| mDNS register -> routable in another registry's caching selector | %d | %.1f ms | %.1f ms | %.1f ms | p99 <= 1000 ms |%n",
-          trials, pct(routable, 50), pct(routable, 99), pct(routable, 100));
-      System.out.printf("| mDNS crash (SIGKILL, TTL %d s) -> evicted from the caching selector | %d | %.0f ms | %.0f ms | %.0f ms | <= %d ms |%n",
-          crashTtl, crashTrials, pct(evicted, 50), pct(evicted, 99), pct(evicted, 100), crashTtl * 1000 + 1000);
+      System.out.printf("| %s register -> routable in another process's caching selector | %d | %.1f ms | %.1f ms | %.1f ms | p99 <= %d ms |%n",
+          label, trials, pct(routable, 50), pct(routable, 99), pct(routable, 100), label.equals("mDNS") ? 1000 : 100);
+      System.out.printf("| %s crash (SIGKILL, TTL %d s) -> evicted from the caching selector | %d | %.0f ms | %.0f ms | %.0f ms | <= %d ms |%n",
+          label, crashTtl, crashTrials, pct(evicted, 50), pct(evicted, 99), pct(evicted, 100), crashTtl * 1000 + 1000);
+    } finally {
+      writer.destroy();
+      writer.waitFor();
     }
   }
 
-  private static Service node(String service, String id, int port) {
-    return Service.of(service, "1").withNodes(List.of(new Node(id, "127.0.0.1:" + port, Map.of("node", id))));
+  /** A {@link DiscoveryNode} JVM on the same registry; its log (warnings only) goes to our stderr. */
+  private static Process child(String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+    command.addAll(List.of(BenchRegistry.childProperties()));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), DiscoveryNode.class.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  private static BufferedReader lines(Process process) {
+    return new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+  }
+
+  private static void command(PrintWriter commands, BufferedReader replies, String command) throws IOException {
+    commands.println(command);
+    expectOk(replies, command);
+  }
+
+  private static void expectOk(BufferedReader replies, String command) throws IOException {
+    String reply = replies.readLine();
+    if (!"ok".equals(reply)) {
+      throw new IllegalStateException("writer: '" + command + "' answered " + reply + " (expected: ok)");
+    }
   }
 
   private static boolean routable(CacheSelector selector, String id) {

@@ -35,18 +35,41 @@ final class JavaProcess implements AutoCloseable {
 
   /** Starts {@code java -jar <jar property> args...}; {@code name} names the log files. */
   static JavaProcess start(String name, String jarProperty, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(java(), "-jar", jar(jarProperty).toString()));
+    command.addAll(List.of(args));
+    return launch(name, command);
+  }
+
+  /**
+   * Starts {@code prefix... java javaArgs...}, e.g. with the prefix {@code ip netns exec <ns>} to
+   * run the JVM in a network namespace; {@code name} names the log files.
+   */
+  static JavaProcess startWith(String name, List<String> prefix, List<String> javaArgs) throws IOException {
+    List<String> command = new ArrayList<>(prefix);
+    command.add(java());
+    command.addAll(javaArgs);
+    return launch(name, command);
+  }
+
+  /** The built jar named by the system property {@code jarProperty}; fails when it is missing. */
+  static Path jar(String jarProperty) {
     Path jar = Path.of(System.getProperty(jarProperty));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jarProperty + ": " + jar + " (expected: a built jar; run ./mvnw package)");
     }
+    return jar;
+  }
+
+  private static String java() {
+    return ProcessHandle.current().info().command().orElse(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString());
+  }
+
+  private static JavaProcess launch(String name, List<String> command) throws IOException {
     Path logs = Path.of(System.getProperty("greeter.logs", "target/greeter-logs"));
     Files.createDirectories(logs);
     Path out = logs.resolve(name + ".out");
     Path err = logs.resolve(name + ".err");
-    String java = ProcessHandle.current().info().command().orElse(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString()));
-    command.addAll(List.of(args));
     Process process = new ProcessBuilder(command)
         .redirectOutput(out.toFile())
         .redirectError(err.toFile())
@@ -79,6 +102,25 @@ final class JavaProcess implements AutoCloseable {
       }
     }
     throw new IllegalStateException(name + " did not listen on 127.0.0.1:" + port + " within 30 s\n" + output());
+  }
+
+  /**
+   * Waits until stdout or stderr contains {@code text}; fails if the process dies first or
+   * {@code max} passes.
+   */
+  JavaProcess awaitOutput(String text, Duration max) throws IOException, InterruptedException {
+    Instant deadline = Instant.now().plus(max);
+    while (Instant.now().isBefore(deadline)) {
+      if (stdout().contains(text) || stderr().contains(text)) {
+        return this;
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited with " + process.exitValue() + " before printing '"
+            + text + "'\n" + output());
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(name + " did not print '" + text + "' within " + max + "\n" + output());
   }
 
   /** Waits for the process to exit by itself and returns its exit status. */
