@@ -12,8 +12,14 @@ final class HandlerThreads {
   static ExecutorService create() {
     if (Runtime.version().feature() >= 21) {
       try {
-        return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
-      } catch (ReflectiveOperationException e) {
+        // Thread.ofVirtual().name("micro-rabbitmq-handler-", 1).factory(), named for the logs
+        Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+        Class<?> builderType = Class.forName("java.lang.Thread$Builder");
+        builder = builderType.getMethod("name", String.class, long.class).invoke(builder, "micro-rabbitmq-handler-", 1L);
+        ThreadFactory factory = (ThreadFactory) builderType.getMethod("factory").invoke(builder);
+        return (ExecutorService) Executors.class.getMethod("newThreadPerTaskExecutor", ThreadFactory.class)
+            .invoke(null, factory);
+      } catch (ReflectiveOperationException | ClassCastException e) {
         // fall through to platform threads
       }
     }
