@@ -33,12 +33,10 @@ final class Wire {
   static AMQP.BasicProperties properties(Event event, boolean persistent) {
     Map<String, Object> headers = new HashMap<>(event.headers().size() * 2);
     headers.putAll(event.headers());
-    String contentType = event.header(Event.CONTENT_TYPE);
-    String id = event.header(Event.ID);
     return new AMQP.BasicProperties.Builder()
         .headers(headers)
-        .contentType(contentType)
-        .messageId(id)
+        .contentType(shortString(event.header(Event.CONTENT_TYPE)))
+        .messageId(shortString(event.header(Event.ID)))
         .deliveryMode(persistent ? PERSISTENT : TRANSIENT)
         .build();
   }
@@ -92,6 +90,15 @@ final class Wire {
     headers.put(REDELIVERIES, failed);
     headers.putIfAbsent(ROUTING_KEY, topic);
     return props.builder().headers(headers).build();
+  }
+
+  /** The value when it fits an AMQP short string (255 bytes), else null: it stays in the headers. */
+  private static @Nullable String shortString(@Nullable String value) {
+    if (value == null) {
+      return null;
+    }
+    // up to 85 chars always fit (3 bytes each at most); longer ones are measured
+    return value.length() <= 85 || value.getBytes(StandardCharsets.UTF_8).length <= 255 ? value : null;
   }
 
   static String text(@Nullable Object value) {

@@ -177,6 +177,20 @@ class RabbitMqBrokerTest {
   }
 
   @Test
+  void headerValuesLongerThanAnAmqpShortStringArriveWhole() {
+    RabbitMqBroker broker = open();
+    String topic = prefix + "long";
+    List<Delivery> got = new CopyOnWriteArrayList<>();
+    broker.subscribe(topic, got::add);
+    String longId = "i".repeat(300);
+    String longType = "application/" + "x".repeat(300);
+    awaitDelivered(got, () -> broker.publish(topic,
+        Event.of(Map.of(Event.ID, longId, Event.CONTENT_TYPE, longType), new byte[0])));
+    assertThat(got.get(0).event().id()).isEqualTo(longId);
+    assertThat(got.get(0).event().contentType()).isEqualTo(longType);
+  }
+
+  @Test
   void wildcardSubscriptionGetsTheRoutingKeyAsTopicAlsoOnRedelivery() {
     RabbitMqBroker broker = open();
     List<Delivery> got = new CopyOnWriteArrayList<>();
