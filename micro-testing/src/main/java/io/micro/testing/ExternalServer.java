@@ -54,7 +54,7 @@ public final class ExternalServer implements AutoCloseable {
     this.binary = binary;
     this.port = port;
     this.dataDir = dataDir;
-    this.log = dataDir.resolve(b.name + ".log");
+    this.log = dataDir.resolve(Path.of(b.name).getFileName() + ".log");
     this.environment = Map.copyOf(b.environment);
     this.startTimeout = b.startTimeout;
     this.process = null;
@@ -62,8 +62,9 @@ public final class ExternalServer implements AutoCloseable {
   }
 
   /**
-   * A server started from {@code binary} (looked up on {@code PATH} and in {@code /usr/sbin},
-   * {@code /usr/bin}, {@code /usr/lib/<name>/bin}), which Debian ships in {@code debianPackage}.
+   * A server started from {@code binary} (an absolute path, or a name looked up on {@code PATH} and
+   * in {@code /usr/sbin}, {@code /usr/bin}, {@code /sbin}, {@code /usr/local/bin},
+   * {@code /usr/local/sbin}), which Debian ships in {@code debianPackage}.
    */
   public static Builder builder(String binary, String debianPackage) {
     return new Builder(binary, debianPackage);
@@ -105,12 +106,15 @@ public final class ExternalServer implements AutoCloseable {
     launch();
   }
 
-  /** Stops the server process, waiting for it to exit; the data directory stays. */
+  /** Stops the server process and its children, waiting for them to exit; the data directory stays. */
   public void stop() {
     Process p = process;
     if (p == null) {
       return;
     }
+    // start scripts (rabbitmq-server, say) fork the real server: stop the whole tree
+    List<ProcessHandle> children = p.descendants().toList();
+    children.forEach(ProcessHandle::destroy);
     p.destroy();
     try {
       if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -118,6 +122,13 @@ public final class ExternalServer implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    for (ProcessHandle child : children) {
+      try {
+        child.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception stillAlive) {
+        child.destroyForcibly();
+      }
     }
     process = null;
   }
