@@ -65,7 +65,7 @@ final class JetStreamMode {
   void publish(String topic, Event event, byte[] data) {
     String stream = stream(topic);
     try {
-      PublishAck ack = js.publish(topic, null, data, options(topic, event, stream));
+      PublishAck ack = js.publish(topic, null, data, options(topic, event));
       if (ack.isDuplicate()) {
         LOG.debug("broker nats: event {} on topic {} was already stored in stream {}", event.id(), topic, stream);
       }
@@ -84,7 +84,7 @@ final class JetStreamMode {
       return CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    js.publishAsync(topic, null, data, options(topic, event, stream)).whenComplete((ack, error) -> {
+    js.publishAsync(topic, null, data, options(topic, event)).whenComplete((ack, error) -> {
       if (error == null) {
         done.complete(null);
         return;
@@ -107,12 +107,11 @@ final class JetStreamMode {
     }
   }
 
-  private @Nullable PublishOptions options(String topic, Event event, String stream) {
-    PublishOptions.Builder o = PublishOptions.builder().expectedStream(stream);
-    if (broker.settings().deduplicate() && !event.id().isEmpty()) {
-      o.messageId(topic + "/" + event.id());
+  private @Nullable PublishOptions options(String topic, Event event) {
+    if (!broker.settings().deduplicate() || event.id().isEmpty()) {
+      return null;
     }
-    return o.build();
+    return PublishOptions.builder().messageId(topic + "/" + event.id()).build();
   }
 
   /**

@@ -4,14 +4,12 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.micro.broker.Event;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,6 +28,8 @@ import java.util.Map;
 final class WireFormat {
   private static final JsonFactory JSON = new JsonFactory();
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ALPHABET =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(StandardCharsets.US_ASCII);
   private static final Comparator<String> GO_ORDER = WireFormat::compareUtf8;
 
   private WireFormat() {}
@@ -38,24 +38,25 @@ final class WireFormat {
   static byte[] encode(Event event) {
     Map<String, String> headers = event.headers();
     byte[] body = event.body();
-    Out out = new Out(64 + headers.size() * 48 + (body.length + 2) / 3 * 4);
+    int b64 = (body.length + 2) / 3 * 4;
+    Out out = new Out(32 + b64 + headers.size() * 64);
     out.ascii("{\"Header\":{");
-    List<String> keys = new ArrayList<>(headers.keySet());
-    keys.sort(GO_ORDER);
-    boolean first = true;
-    for (String k : keys) {
-      if (!first) {
-        out.write(',');
+    String[] keys = headers.keySet().toArray(new String[0]);
+    if (keys.length > 1) {
+      Arrays.sort(keys, GO_ORDER);
+    }
+    for (int i = 0; i < keys.length; i++) {
+      if (i > 0) {
+        out.put(',');
       }
-      first = false;
-      out.string(k);
-      out.write(':');
-      out.string(headers.get(k));
+      out.string(keys[i]);
+      out.put(':');
+      out.string(headers.get(keys[i]));
     }
     out.ascii("},\"Body\":\"");
-    out.writeBytes(Base64.getEncoder().encode(body));
+    out.base64(body, b64);
     out.ascii("\"}");
-    return out.toByteArray();
+    return out.bytes();
   }
 
   /**
@@ -64,6 +65,12 @@ final class WireFormat {
    * @throws IllegalArgumentException saying what is wrong with it
    */
   static Event decode(byte[] json) {
+    Event fast = FastReader.read(json);
+    return fast != null ? fast : decodeAnyJson(json);
+  }
+
+  /** The general path: any JSON Go's decoder would take (whitespace, other fields, escapes, nulls). */
+  static Event decodeAnyJson(byte[] json) {
     Map<String, String> headers = new LinkedHashMap<>();
     byte[] body = new byte[0];
     try (JsonParser p = JSON.createParser(json)) {
@@ -137,52 +144,103 @@ final class WireFormat {
     return Integer.compare(a.length() - i, b.length() - j);
   }
 
-  /** A growable byte buffer that writes JSON strings the way Go's encoder does. */
-  private static final class Out extends ByteArrayOutputStream {
+  /** A growable byte buffer (not synchronized) that writes JSON strings the way Go's encoder does. */
+  private static final class Out {
+    private byte[] buf;
+    private int len;
+
     Out(int size) {
-      super(size);
+      buf = new byte[size];
     }
 
-    void ascii(String s) {
-      for (int i = 0; i < s.length(); i++) {
-        write(s.charAt(i));
+    byte[] bytes() {
+      return len == buf.length ? buf : Arrays.copyOf(buf, len);
+    }
+
+    void put(int b) {
+      if (len == buf.length) {
+        buf = Arrays.copyOf(buf, buf.length * 2 + 16);
+      }
+      buf[len++] = (byte) b;
+    }
+
+    private void room(int n) {
+      if (len + n > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
       }
     }
 
+    void ascii(String s) {
+      room(s.length());
+      for (int i = 0; i < s.length(); i++) {
+        buf[len++] = (byte) s.charAt(i);
+      }
+    }
+
+    /** Standard base64 with padding, as Go's {@code base64.StdEncoding}. */
+    void base64(byte[] src, int encodedLength) {
+      room(encodedLength);
+      byte[] b = buf;
+      int o = len;
+      int whole = src.length - src.length % 3;
+      for (int i = 0; i < whole; i += 3) {
+        int v = (src[i] & 0xff) << 16 | (src[i + 1] & 0xff) << 8 | (src[i + 2] & 0xff);
+        b[o++] = ALPHABET[v >>> 18];
+        b[o++] = ALPHABET[(v >>> 12) & 63];
+        b[o++] = ALPHABET[(v >>> 6) & 63];
+        b[o++] = ALPHABET[v & 63];
+      }
+      int rest = src.length - whole;
+      if (rest > 0) {
+        int v = (src[whole] & 0xff) << 16 | (rest == 2 ? (src[whole + 1] & 0xff) << 8 : 0);
+        b[o++] = ALPHABET[v >>> 18];
+        b[o++] = ALPHABET[(v >>> 12) & 63];
+        b[o++] = rest == 2 ? ALPHABET[(v >>> 6) & 63] : (byte) '=';
+        b[o++] = '=';
+      }
+      len = o;
+    }
+
     void string(String s) {
-      write('"');
+      put('"');
+      room(s.length());
       for (int i = 0; i < s.length(); i++) {
         char c = s.charAt(i);
-        if (c < 0x80) {
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&') {
+          if (len == buf.length) {
+            room(1);
+          }
+          buf[len++] = (byte) c;
+        } else if (c < 0x80) {
           ascii(c);
         } else if (c < 0x800) {
-          write(0xc0 | (c >> 6));
-          write(0x80 | (c & 0x3f));
+          put(0xc0 | (c >> 6));
+          put(0x80 | (c & 0x3f));
         } else if (c == '\u2028' || c == '\u2029') {
           escapeU(c);
         } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
             && Character.isLowSurrogate(s.charAt(i + 1))) {
           int cp = Character.toCodePoint(c, s.charAt(++i));
-          write(0xf0 | (cp >> 18));
-          write(0x80 | ((cp >> 12) & 0x3f));
-          write(0x80 | ((cp >> 6) & 0x3f));
-          write(0x80 | (cp & 0x3f));
+          put(0xf0 | (cp >> 18));
+          put(0x80 | ((cp >> 12) & 0x3f));
+          put(0x80 | ((cp >> 6) & 0x3f));
+          put(0x80 | (cp & 0x3f));
         } else if (Character.isSurrogate(c)) {
           escapeU('\ufffd');
         } else {
-          write(0xe0 | (c >> 12));
-          write(0x80 | ((c >> 6) & 0x3f));
-          write(0x80 | (c & 0x3f));
+          put(0xe0 | (c >> 12));
+          put(0x80 | ((c >> 6) & 0x3f));
+          put(0x80 | (c & 0x3f));
         }
       }
-      write('"');
+      put('"');
     }
 
     private void ascii(char c) {
       switch (c) {
         case '"', '\\' -> {
-          write('\\');
-          write(c);
+          put('\\');
+          put(c);
         }
         case '\b' -> twoChars('b');
         case '\f' -> twoChars('f');
@@ -194,24 +252,24 @@ final class WireFormat {
           if (c < 0x20) {
             escapeU(c);
           } else {
-            write(c);
+            put(c);
           }
         }
       }
     }
 
     private void twoChars(char c) {
-      write('\\');
-      write(c);
+      put('\\');
+      put(c);
     }
 
     private void escapeU(char c) {
-      write('\\');
-      write('u');
-      write(HEX[(c >> 12) & 0xf]);
-      write(HEX[(c >> 8) & 0xf]);
-      write(HEX[(c >> 4) & 0xf]);
-      write(HEX[c & 0xf]);
+      put('\\');
+      put('u');
+      put(HEX[(c >> 12) & 0xf]);
+      put(HEX[(c >> 8) & 0xf]);
+      put(HEX[(c >> 4) & 0xf]);
+      put(HEX[c & 0xf]);
     }
   }
 }

@@ -82,6 +82,39 @@ class WireFormatTest {
   }
 
   @Test
+  void goShapedMessagesTakeTheFastReaderAndItAgreesWithTheGeneralOne() {
+    java.util.Random random = new java.util.Random(42);
+    for (int n = 0; n < 200; n++) {
+      byte[] body = new byte[n];
+      random.nextBytes(body);
+      Map<String, String> h = new LinkedHashMap<>();
+      h.put("Micro-ID", "id-" + n);
+      h.put("Esc", "q\"b\\s/\n\t\u0001<&> é ✓ 😀 \u2028");
+      if (n % 7 == 0) {
+        h.clear();
+      }
+      byte[] json = WireFormat.encode(Event.of(h, body));
+      Event fast = FastReader.read(json);
+      assertThat(fast).as("fast path for %s", new String(json, StandardCharsets.UTF_8)).isNotNull();
+      assertThat(fast).isEqualTo(WireFormat.decodeAnyJson(json)).isEqualTo(Event.of(h, body));
+    }
+  }
+
+  @Test
+  void otherShapesLeaveTheFastReaderForTheGeneralOne() {
+    for (String json : new String[] {
+        "{ \"Header\":{},\"Body\":\"\"}", "{\"Body\":\"YQ==\",\"Header\":{}}",
+        "{\"Header\":{},\"Body\":null}", "{\"Header\":{},\"Body\":\"YQ\"}",
+        "{\"Header\":{},\"Body\":\"YQ==\"}x", "{\"Header\":{\"a\":null},\"Body\":\"\"}",
+        "{\"Header\":{},\"Body\":\"Y\\/==\"}", "{\"Header\":{\"a\":\"\\x\"},\"Body\":\"\"}",
+        "{\"Header\":{\"a\":\"b\"", "{\"Header\":{},\"Body\":\"YQ=="}) {
+      assertThat(FastReader.read(json.getBytes(StandardCharsets.UTF_8))).as(json).isNull();
+    }
+    assertThat(WireFormat.decode("{\"Header\":{},\"Body\":\"YQ\"}".getBytes(StandardCharsets.UTF_8)).body())
+        .isEqualTo(new byte[] {'a'});
+  }
+
+  @Test
   void refusesWhatIsNotABrokerMessageSayingWhy() {
     assertThatThrownBy(() -> WireFormat.decode("hello".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not JSON");
