@@ -90,10 +90,10 @@ public final class NatsBroker implements Broker {
     return "nats";
   }
 
-  /** The server URLs, comma-separated. */
+  /** The server URLs, comma-separated, any password in them masked. */
   @Override
   public String address() {
-    return String.join(",", settings.servers());
+    return String.join(",", settings.servers()).replaceAll("://[^/@,]*@", "://***@");
   }
 
   /** True in JetStream mode. */
@@ -116,6 +116,7 @@ public final class NatsBroker implements Broker {
   public void publish(String topic, Event event) {
     byte[] data = prepare(topic, event);
     Connection c = connected();
+    checkPayload(c, topic, event, data);
     JetStreamMode js = jetStream;
     try {
       if (js != null) {
@@ -136,7 +137,7 @@ public final class NatsBroker implements Broker {
     byte[] data;
     try {
       data = prepare(topic, event);
-      connected();
+      checkPayload(connected(), topic, event, data);
       js = jetStream;
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -258,14 +259,15 @@ public final class NatsBroker implements Broker {
       throw MicroException.tooLarge(ERROR_ID, "broker nats: event %s on topic %s: %d bytes (expected: <= %d)",
           event.id(), topic, event.body().length, settings.maxMessageSize());
     }
-    byte[] data = WireFormat.encode(event);
-    Connection c = connection;
-    long max = c == null ? Long.MAX_VALUE : c.getMaxPayload();
+    return WireFormat.encode(event);
+  }
+
+  private static void checkPayload(Connection c, String topic, Event event, byte[] data) {
+    long max = c.getMaxPayload();
     if (max > 0 && data.length > max) {
       throw MicroException.tooLarge(ERROR_ID, "broker nats: event %s on topic %s: %d bytes as a broker "
           + "message (expected: <= %d, the server's max_payload)", event.id(), topic, data.length, max);
     }
-    return data;
   }
 
   private Connection connected() {
@@ -382,7 +384,11 @@ public final class NatsBroker implements Broker {
 
     @Override
     public void exceptionOccurred(Connection conn, Exception exp) {
-      LOG.debug("broker nats: {}", exp.toString());
+      if (exp instanceof IOException) { // each failed reconnect attempt while the server is away
+        LOG.debug("broker nats: {}", exp.toString());
+      } else {
+        LOG.warn("broker nats: {}", exp.toString());
+      }
     }
 
     @Override

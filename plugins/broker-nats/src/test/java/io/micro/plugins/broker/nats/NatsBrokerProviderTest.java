@@ -42,6 +42,13 @@ class NatsBrokerProviderTest {
   }
 
   @Test
+  void addressDoesNotShowPasswords() {
+    try (Broker b = NatsBroker.builder().addresses("nats://user:secret@127.0.0.1:4222", "h:1").build()) {
+      assertThat(b.address()).isEqualTo("nats://***@127.0.0.1:4222,nats://h:1");
+    }
+  }
+
+  @Test
   void unknownOrBadParametersAreRefusedNamingThem() {
     NatsBrokerProvider p = new NatsBrokerProvider();
     assertThatThrownBy(() -> p.create(BrokerProvider.Config.of("h:1?stream=X")))
