@@ -1,10 +1,10 @@
 package io.micro.plugins.broker.nats;
 
+import io.micro.broker.Event;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import io.micro.broker.Event;
 import org.jspecify.annotations.Nullable;
 
 /**
