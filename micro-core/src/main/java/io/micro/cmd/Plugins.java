@@ -1,5 +1,7 @@
 package io.micro.cmd;
 
+import io.micro.broker.Broker;
+import io.micro.broker.spi.BrokerProvider;
 import io.micro.registry.Registry;
 import io.micro.registry.spi.RegistryProvider;
 import io.micro.selector.Selector;
@@ -17,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registries, transports and selectors by the names users give them ({@code --registry=etcd}),
+ * Registries, transports, selectors and brokers by the names users give them ({@code --registry=etcd}),
  * found with {@link ServiceLoader} from {@code META-INF/services}: a plugin's jar on the class path
  * is all it takes.
  *
@@ -37,11 +39,13 @@ public final class Plugins {
   private final Map<String, RegistryProvider> registries;
   private final Map<String, TransportProvider> transports;
   private final Map<String, SelectorProvider> selectors;
+  private final Map<String, BrokerProvider> brokers;
 
   private Plugins(ClassLoader loader) {
     this.registries = load(RegistryProvider.class, RegistryProvider::name, loader);
     this.transports = load(TransportProvider.class, TransportProvider::name, loader);
     this.selectors = load(SelectorProvider.class, SelectorProvider::name, loader);
+    this.brokers = load(BrokerProvider.class, BrokerProvider::name, loader);
   }
 
   /** The plugins visible to {@code loader}. */
@@ -67,6 +71,16 @@ public final class Plugins {
   /** A new selector from the provider called {@code name}. */
   public Selector selector(String name, SelectorProvider.Config config) {
     return find("selector", selectors, name).create(config);
+  }
+
+  /** A new broker (not connected) from the provider called {@code name}. */
+  public Broker broker(String name, BrokerProvider.Config config) {
+    return find("broker", brokers, name).create(config);
+  }
+
+  /** The names of the available brokers, sorted. */
+  public Set<String> brokers() {
+    return brokers.keySet();
   }
 
   /** The names of the available registries, sorted. */

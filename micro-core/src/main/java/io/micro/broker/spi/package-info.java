@@ -1,0 +1,9 @@
+/**
+ * For broker plugins: {@link io.micro.broker.spi.BrokerProvider} makes a broker selectable by
+ * name with {@code --broker}, and {@link io.micro.broker.spi.BaseDelivery} gives every broker the
+ * same acknowledgement, redelivery, dead-letter and logging behaviour.
+ */
+@NullMarked
+package io.micro.broker.spi;
+
+import org.jspecify.annotations.NullMarked;
