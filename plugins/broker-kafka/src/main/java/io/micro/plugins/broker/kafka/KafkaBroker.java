@@ -247,7 +247,9 @@ public final class KafkaBroker implements Broker {
         throw MicroException.tooLarge(ERROR_ID, "event on topic %s: %d bytes (expected: <= %d)",
             topic, event.body().length, maxMessageSize);
       }
-      connect();
+      if (producer == null) {
+        connect();
+      }
       ensureTopic(topic);
       ProducerRecord<byte[], byte[]> record = encoding.record(topic, event);
       producerOrThrow().send(record, (meta, error) -> {
@@ -396,6 +398,10 @@ public final class KafkaBroker implements Broker {
   /** Creates {@code topic} once per broker (an existing topic is fine). Blocks on the first call. */
   private void ensureTopic(String topic) {
     if (!createTopics) {
+      return;
+    }
+    CompletableFuture<Void> known = topics.get(topic);
+    if (known != null && known.isDone() && !known.isCompletedExceptionally()) {
       return;
     }
     CompletableFuture<Void> mine = new CompletableFuture<>();

@@ -70,7 +70,7 @@ final class KafkaSubscription implements Subscription {
   private final Duration closeTimeout;
   private final Consumer<KafkaSubscription> onClosed;
 
-  private final BlockingQueue<Work> work = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Batch> work = new LinkedBlockingQueue<>();
   private final ConcurrentLinkedQueue<Settled> settled = new ConcurrentLinkedQueue<>();
   /** Assigned partitions and the epoch their handed-out events must carry to be handled. */
   private final Map<TopicPartition, Integer> epochs = new ConcurrentHashMap<>();
@@ -91,7 +91,8 @@ final class KafkaSubscription implements Subscription {
   private int epoch;
   private boolean paused;
 
-  private record Work(ConsumerRecord<byte[], byte[]> record, TopicPartition tp, int epoch, int attempt) {}
+  /** The records of one partition from one poll, valid while the partition's epoch is {@code epoch}. */
+  private record Batch(TopicPartition tp, int epoch, List<ConsumerRecord<byte[], byte[]>> records) {}
 
   private record Spot(TopicPartition tp, long offset) {}
 
@@ -203,10 +204,11 @@ final class KafkaSubscription implements Subscription {
           if (e == null || rewound.contains(tp)) {
             continue; // revoked, or fetched before a seek back: comes again
           }
-          for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+          List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
+          for (ConsumerRecord<byte[], byte[]> r : batch) {
             offsets.handedOut(tp, r.offset());
-            work.add(new Work(r, tp, e, failures.getOrDefault(new Spot(tp, r.offset()), 0) + 1));
           }
+          work.add(new Batch(tp, e, batch));
         }
         commit(false);
         backPressure();
@@ -266,7 +268,7 @@ final class KafkaSubscription implements Subscription {
       consumer.commitAsync(toCommit, (done, error) -> {
         if (error != null) {
           LOG.debug("broker kafka: committing {} for group {} failed, will retry: {}", done, group, error.toString());
-          offsets.uncommitted(toCommit.keySet());
+          offsets.uncommitted(toCommit);
         }
       });
       return;
@@ -282,7 +284,7 @@ final class KafkaSubscription implements Subscription {
       } catch (RuntimeException e) {
         LOG.warn("broker kafka: committing {} for group {} of topic {} failed; those events will be "
             + "delivered again: {}", toCommit, group, topic, e.toString());
-        offsets.uncommitted(toCommit.keySet());
+        offsets.uncommitted(toCommit);
         return;
       }
     }
@@ -389,24 +391,26 @@ final class KafkaSubscription implements Subscription {
   private void handleLoop() {
     try {
       while (true) {
-        Work w = work.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
-        if (w == null) {
+        Batch b = work.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
+        if (b == null) {
           if (closing) {
             return;
           }
           continue;
         }
-        handling.lock();
-        try {
-          if (closing) {
-            return;
+        for (ConsumerRecord<byte[], byte[]> r : b.records()) {
+          handling.lock();
+          try {
+            if (closing) {
+              return;
+            }
+            if (halted.contains(b.tp()) || !Objects.equals(epochs.get(b.tp()), b.epoch())) {
+              break; // its partition was sought back or moved away: the rest comes again
+            }
+            handle(b.tp(), r);
+          } finally {
+            handling.unlock();
           }
-          if (halted.contains(w.tp()) || !Objects.equals(epochs.get(w.tp()), w.epoch())) {
-            continue; // its partition was sought back or moved away: it comes again
-          }
-          handle(w);
-        } finally {
-          handling.unlock();
         }
       }
     } catch (InterruptedException e) {
@@ -414,8 +418,7 @@ final class KafkaSubscription implements Subscription {
     }
   }
 
-  private void handle(Work w) {
-    ConsumerRecord<byte[], byte[]> r = w.record();
+  private void handle(TopicPartition tp, ConsumerRecord<byte[], byte[]> r) {
     Event event;
     try {
       event = encoding.decode(r);
@@ -423,10 +426,11 @@ final class KafkaSubscription implements Subscription {
       broker.countUndecodable();
       LOG.warn("broker kafka: undecodable record on topic {} (partition {}, offset {}) skipped and "
           + "committed: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
-      acked(w.tp(), r.offset());
+      acked(tp, r.offset());
       return;
     }
-    BaseDelivery.dispatch(handler, new KafkaDelivery(this, event, w.attempt(), w.tp(), r.offset()));
+    int attempt = failures.isEmpty() ? 1 : failures.getOrDefault(new Spot(tp, r.offset()), 0) + 1;
+    BaseDelivery.dispatch(handler, new KafkaDelivery(this, event, attempt, tp, r.offset()));
   }
 
   @Override

@@ -20,7 +20,7 @@ final class PendingOffsets {
   private static final class Partition {
     final TreeSet<Long> pending = new TreeSet<>();
     long next = -1; // one past the last offset handed out; -1: none yet
-    long committed = -1;
+    long committed = -1; // last committed, or where this member started; -1: not known yet
 
     long position() {
       return pending.isEmpty() ? next : pending.first();
@@ -51,6 +51,9 @@ final class PendingOffsets {
     Partition p = partitions.get(tp);
     if (p != null && p.pending.add(offset)) {
       total++;
+      if (p.committed < 0) {
+        p.committed = offset; // the group's position when this member got the partition
+      }
       p.next = Math.max(p.next, offset + 1);
     }
   }
@@ -81,14 +84,17 @@ final class PendingOffsets {
     return total;
   }
 
-  /** The offsets to commit for {@code tps} (all tracked when null) that moved since the last commit. */
+  /**
+   * The offsets to commit for {@code tps}: those that moved forward since the last commit (or, before
+   * the first, since where this member started: committing that again would say nothing).
+   */
   Map<TopicPartition, OffsetAndMetadata> toCommit(Collection<TopicPartition> tps) {
     Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
     for (TopicPartition tp : tps) {
       Partition p = partitions.get(tp);
       if (p != null) {
         long pos = p.position();
-        if (pos >= 0 && pos != p.committed) {
+        if (pos > p.committed) {
           out.put(tp, new OffsetAndMetadata(pos));
         }
       }
@@ -111,13 +117,13 @@ final class PendingOffsets {
     });
   }
 
-  /** Forgets that {@code tps} were committed (a commit failed), so that the next commit repeats them. */
-  void uncommitted(Collection<TopicPartition> tps) {
-    for (TopicPartition tp : tps) {
+  /** A commit of {@code offsets} failed: the next commit repeats them (when still ahead). */
+  void uncommitted(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    offsets.forEach((tp, om) -> {
       Partition p = partitions.get(tp);
-      if (p != null) {
-        p.committed = -1;
+      if (p != null && p.committed == om.offset()) {
+        p.committed = om.offset() - 1;
       }
-    }
+    });
   }
 }

@@ -170,7 +170,7 @@ class KafkaBrokerTest {
 
     assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
     Thread.sleep(500); // several poll loops, each of which would commit what is done
-    assertThat(committed(group, topic, 0)).as("committed while the handler runs").isLessThan(1);
+    assertThat(committed(group, topic, 0)).as("committed while the handler runs").isEqualTo(-1);
     release.countDown();
     eventually(() -> committed(group, topic, 0) == 1);
   }
@@ -191,9 +191,9 @@ class KafkaBrokerTest {
 
     eventually(() -> attempts.get() >= 4);
     assertThat(attemptNumbers.subList(0, 4)).containsExactly(1, 2, 3, 4);
-    assertThat(committed(group, topic, 0)).as("committed offset while failing").isIn(-1L, 0L);
+    assertThat(committed(group, topic, 0)).as("committed offset while failing").isEqualTo(-1);
     failing.close();
-    assertThat(committed(group, topic, 0)).as("committed offset after leaving").isIn(-1L, 0L);
+    assertThat(committed(group, topic, 0)).as("committed offset after leaving").isEqualTo(-1);
 
     List<Delivery> got = new CopyOnWriteArrayList<>();
     open().subscribe(topic, got::add, opts);
