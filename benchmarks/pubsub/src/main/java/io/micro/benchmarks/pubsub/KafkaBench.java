@@ -94,7 +94,7 @@ public final class KafkaBench {
       for (int round = 0; round <= runs; round++) { // round 0 is the warm-up
         for (String mode : modes) {
           for (String client : clients) {
-            Result r = measure(kafka, mode, client, opt, round == 0 ? 3 : 1);
+            Result r = measure(kafka, mode, client, opt, 1);
             System.err.printf(Locale.ROOT, "# %s %-9s %-17s %s%n", round == 0 ? "warm-up" : "run " + round,
                 mode, client, r);
             if (round > 0) {

@@ -8,6 +8,7 @@ import io.micro.broker.spi.BaseDelivery;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -229,18 +230,23 @@ final class KafkaSubscription implements Subscription {
   /** Applies acknowledgements and redeliveries; returns the partitions sought back. */
   private Set<TopicPartition> applySettled() {
     Map<TopicPartition, Long> seekTo = new HashMap<>();
+    Set<TopicPartition> stale = new HashSet<>();
     Settled s;
     while ((s = settled.poll()) != null) {
       if (s.ok()) {
         if (offsets.ack(s.tp(), s.offset())) {
           failures.remove(new Spot(s.tp(), s.offset()));
         }
-      } else if (offsets.tracks(s.tp())) {
+      } else if (offsets.isPending(s.tp(), s.offset())) {
         seekTo.merge(s.tp(), s.offset(), Math::min);
       } else {
-        halted.remove(s.tp()); // no longer ours: the next owner starts from the committed offset
+        // no longer ours (the next owner starts from the committed offset), or a stale copy of an
+        // event already sought back to or acknowledged by a later delivery: nothing to seek
+        stale.add(s.tp());
       }
     }
+    stale.removeAll(seekTo.keySet());
+    halted.removeAll(stale);
     if (closing) {
       return seekTo.keySet(); // not acknowledged, so not committed: the group gets them again
     }

@@ -46,6 +46,12 @@ final class PendingOffsets {
     return partitions.containsKey(tp);
   }
 
+  /** True when {@code offset} of {@code tp} was handed out and is not acknowledged. */
+  boolean isPending(TopicPartition tp, long offset) {
+    Partition p = partitions.get(tp);
+    return p != null && p.pending.contains(offset);
+  }
+
   /** {@code offset} of {@code tp} was handed to the handler. */
   void handedOut(TopicPartition tp, long offset) {
     Partition p = partitions.get(tp);

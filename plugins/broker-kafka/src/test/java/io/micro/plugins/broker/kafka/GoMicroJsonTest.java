@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micro.broker.Event;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -23,6 +24,55 @@ class GoMicroJsonTest {
     assertThat(new String(json, StandardCharsets.UTF_8)).isEqualTo(
         "{\"Header\":{\"Content-Type\":\"application/json\",\"Micro-ID\":\"1\",\"Micro-Topic\":"
             + "\"go.micro.srv.greeter\"},\"Body\":\"eyJpZCI6MX0K\"}");
+  }
+
+  @Test
+  void escapesStringsAsGoDoes() {
+    Map<String, String> h = Map.of("k", "q\"b\\ <a>&\n\r\t\u0001 é ✓ 😀 \u2028\ud800x");
+    String json = new String(GoMicroJson.encode(h, new byte[0]), StandardCharsets.UTF_8);
+    assertThat(json).isEqualTo("{\"Header\":{\"k\":\"q\\\"b\\\\ \\u003ca\\u003e\\u0026\\n\\r\\t\\u0001 é ✓ 😀 "
+        + "\\u2028\ufffdx\"},\"Body\":\"\"}");
+    assertThat(GoMicroJson.decode(json.getBytes(StandardCharsets.UTF_8)).headers().get("k"))
+        .isEqualTo("q\"b\\ <a>&\n\r\t\u0001 é ✓ 😀 \u2028\ufffdx");
+  }
+
+  @Test
+  void encodedMessagesDecodeToWhatWasEncodedByBothReaders() {
+    java.util.Random random = new java.util.Random(42);
+    for (int len = 0; len < 40; len++) {
+      byte[] body = new byte[len];
+      random.nextBytes(body);
+      Map<String, String> h = new LinkedHashMap<>();
+      h.put("Micro-ID", "id-" + len);
+      h.put("X-" + len, "v\"" + (char) ('a' + len % 26) + "\u00e9\\");
+      byte[] json = GoMicroJson.encode(h, body);
+      assertThat(json).asString(StandardCharsets.UTF_8).contains(java.util.Base64.getEncoder().encodeToString(body));
+      for (GoMicroJson.Decoded d : List.of(GoMicroJson.decode(json), GoMicroJson.decodeFully(json))) {
+        assertThat(d.headers()).isEqualTo(h);
+        assertThat(d.body()).isEqualTo(body);
+      }
+    }
+  }
+
+  @Test
+  void fastAndFullReadersAgreeOnUnusualButValidMessages() {
+    String[] inputs = {
+        " { \"body\" : \"AQI=\" , \"HEADER\" : { \"a\" : \"\\u00e9\\ud83d\\ude00\\/\" , \"b\" : null } } ",
+        "{}",
+        "{\"Header\":{},\"Body\":null}",
+        "{\"Header\":null}",
+        "{\"Body\":\"\",\"Extra\":{\"x\":[1,2]}}",
+        "{\"Body\":\"AQ\\u003d\\u003d\"}",
+    };
+    for (String in : inputs) {
+      byte[] json = in.getBytes(StandardCharsets.UTF_8);
+      GoMicroJson.Decoded fast = GoMicroJson.decode(json);
+      GoMicroJson.Decoded full = GoMicroJson.decodeFully(json);
+      assertThat(fast.headers()).as(in).isEqualTo(full.headers());
+      assertThat(fast.body()).as(in).isEqualTo(full.body());
+    }
+    assertThat(GoMicroJson.decode(inputs[0].getBytes(StandardCharsets.UTF_8)).headers())
+        .containsExactly(Map.entry("a", "é😀/"));
   }
 
   @Test

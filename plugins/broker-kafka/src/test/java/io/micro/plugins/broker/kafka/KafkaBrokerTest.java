@@ -238,6 +238,35 @@ class KafkaBrokerTest {
     assertThat(stayed.stream().filter(after::contains).count()).as("each event once").isEqualTo(60);
   }
 
+  @Test
+  void memberOfferingOnlyTheRangeAssignorAsGoMicroDoesSharesTheQueueGroup() throws Exception {
+    String group = "mixed-" + topic;
+    KafkaBroker pub = open();
+    Set<String> ours = ConcurrentHashMap.newKeySet();
+    open().subscribe(topic, d -> ours.add(d.event().id()), SubscribeOptions.builder().queue(group).build());
+    Set<String> theirs = ConcurrentHashMap.newKeySet();
+    Properties p = new Properties();
+    p.put("bootstrap.servers", kafka.bootstrap());
+    p.put("group.id", group);
+    p.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.RangeAssignor"); // sarama's default
+    p.put("auto.offset.reset", "earliest");
+    p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+    p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+    try (KafkaConsumer<byte[], byte[]> go = new KafkaConsumer<>(p)) {
+      go.subscribe(List.of(topic));
+      AtomicInteger n = new AtomicInteger();
+      eventually(() -> {
+        pub.publish(topic, keyed("mixed-" + n.incrementAndGet()));
+        for (ConsumerRecord<byte[], byte[]> r : go.poll(Duration.ofMillis(100))) {
+          theirs.add(KafkaEncoding.GO_MICRO.decode(r).id());
+        }
+        return !theirs.isEmpty() && !ours.isEmpty() && ours.size() + theirs.size() >= n.get();
+      }, () -> "ours " + ours.size() + ", theirs " + theirs.size() + ", published " + n.get()
+          + ", their assignment " + go.assignment());
+      assertThat(go.assignment()).isNotEmpty();
+    }
+  }
+
   // ------------------------------------------------------------------------------ back-pressure
 
   @Test
@@ -362,10 +391,15 @@ class KafkaBrokerTest {
   }
 
   private static void eventually(BooleanSupplier condition) throws InterruptedException {
+    eventually(condition, () -> "");
+  }
+
+  private static void eventually(BooleanSupplier condition, java.util.function.Supplier<String> state)
+      throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > end) {
-        throw new AssertionError("condition not met within 30 s");
+        throw new AssertionError("condition not met within 30 s " + state.get());
       }
       Thread.sleep(20);
     }
