@@ -58,6 +58,12 @@ final class KafkaSubscription implements Subscription {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSubscription.class);
   private static final Duration POLL = Duration.ofMillis(100);
   private static final Duration PAUSED_POLL = Duration.ofMillis(5);
+  /**
+   * How often acknowledged offsets are committed while running (asynchronously). Revocation and
+   * close commit at once and synchronously, so this only bounds what a crashed member's group gets
+   * twice.
+   */
+  private static final long COMMIT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final KafkaBroker broker;
   private final String topic;
@@ -91,6 +97,7 @@ final class KafkaSubscription implements Subscription {
   private final PendingOffsets offsets = new PendingOffsets();
   private int epoch;
   private boolean paused;
+  private long lastCommit = System.nanoTime();
 
   /** The records of one partition from one poll, valid while the partition's epoch is {@code epoch}. */
   private record Batch(TopicPartition tp, int epoch, List<ConsumerRecord<byte[], byte[]>> records) {}
@@ -211,7 +218,11 @@ final class KafkaSubscription implements Subscription {
           }
           work.add(new Batch(tp, e, batch));
         }
-        commit(false);
+        long now = System.nanoTime();
+        if (now - lastCommit >= COMMIT_INTERVAL_NANOS) {
+          lastCommit = now;
+          commit(false);
+        }
         backPressure();
       }
     } catch (WakeupException e) {
@@ -234,7 +245,7 @@ final class KafkaSubscription implements Subscription {
     Settled s;
     while ((s = settled.poll()) != null) {
       if (s.ok()) {
-        if (offsets.ack(s.tp(), s.offset())) {
+        if (offsets.ack(s.tp(), s.offset()) && !failures.isEmpty()) {
           failures.remove(new Spot(s.tp(), s.offset()));
         }
       } else if (offsets.isPending(s.tp(), s.offset())) {

@@ -48,6 +48,19 @@ class KafkaBrokerProviderTest {
   }
 
   @Test
+  void topicNamesFollowKafkasRule() {
+    assertThat(KafkaBroker.legalTopic("go.micro.srv.greeter")).isTrue();
+    assertThat(KafkaBroker.legalTopic("a_b-C.9")).isTrue();
+    assertThat(KafkaBroker.legalTopic("x".repeat(249))).isTrue();
+    assertThat(KafkaBroker.legalTopic("x".repeat(250))).isFalse();
+    assertThat(KafkaBroker.legalTopic("")).isFalse();
+    assertThat(KafkaBroker.legalTopic(".")).isFalse();
+    assertThat(KafkaBroker.legalTopic("..")).isFalse();
+    assertThat(KafkaBroker.legalTopic("orders/eu")).isFalse();
+    assertThat(KafkaBroker.legalTopic("grüße")).isFalse();
+  }
+
+  @Test
   void kafkaClientsLogThroughSlf4j2NotTheNopLogger() {
     // kafka-clients asks for slf4j-api 1.7.36, which would not see an SLF4J 2 binding; the parent
     // pins 2.0.x, so the test binding (slf4j-simple) is the one in use.
