@@ -1,5 +1,6 @@
 package io.micro;
 
+import io.micro.broker.Broker;
 import io.micro.client.CallWrapper;
 import io.micro.client.Client;
 import io.micro.cmd.Flags;
@@ -11,6 +12,7 @@ import io.micro.selector.Selector;
 import io.micro.server.ExecutionMode;
 import io.micro.server.HandlerWrapper;
 import io.micro.server.Server;
+import io.micro.server.SubscriberWrapper;
 import io.micro.transport.Transport;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -27,7 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A microservice: a {@link Server} serving handlers, a {@link Client} calling others, and the
- * {@link Registry}, {@link Selector} and {@link Transport} they share.
+ * {@link Registry}, {@link Selector}, {@link Transport} and {@link Broker} they share. Subscribers
+ * are added with {@code service.server().subscribe(topic, subscriber)}; messages are published with
+ * {@code service.client().publish(topic, message)}.
  *
  * <pre>{@code
  * public static void main(String[] args) {
@@ -46,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Settings come from, weakest first: built-in defaults (registry {@code mdns}, transport
- * {@code http}, selector {@code registry}, address {@code 127.0.0.1:0}), the builder, the
+ * {@code http}, selector {@code registry}, broker {@code http}, address {@code 127.0.0.1:0}), the builder, the
  * {@code MICRO_*} environment, then the flags of {@link Builder#args} (see {@link Flags}). Plugins
  * named by flags are found with {@link Plugins}; an unknown name fails {@link Builder#build()} with the
  * names that are available. Parts created by the service are closed by it; parts handed to the
@@ -63,6 +67,7 @@ public final class Service implements AutoCloseable {
   private final Registry registry;
   private final Selector selector;
   private final Transport transport;
+  private final Broker broker;
   private final Options options;
   private final Deque<AutoCloseable> owned;
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -70,12 +75,13 @@ public final class Service implements AutoCloseable {
   private boolean closed;
 
   Service(Server server, Client client, Registry registry, Selector selector,
-      Transport transport, Options options, Deque<AutoCloseable> owned) {
+      Transport transport, Broker broker, Options options, Deque<AutoCloseable> owned) {
     this.server = server;
     this.client = client;
     this.registry = registry;
     this.selector = selector;
     this.transport = transport;
+    this.broker = broker;
     this.options = options;
     this.owned = owned;
   }
@@ -96,6 +102,7 @@ public final class Service implements AutoCloseable {
           + (closed ? "stopped" : "already started") + " (expected: a new service)");
     }
     started = true;
+    broker.connect(); // fails naming the broker when it cannot be reached
     server.start();
   }
 
@@ -175,6 +182,15 @@ public final class Service implements AutoCloseable {
     return transport;
   }
 
+  /**
+   * The broker {@code client().publish} publishes with and the server's subscribers receive from:
+   * {@code http} by default, or the one {@code --broker}/{@code MICRO_BROKER} names, at
+   * {@code --broker_address}. Connected by {@link #start()} (or on first use).
+   */
+  public Broker broker() {
+    return broker;
+  }
+
   /** What the flags and the environment gave, including the arguments that were not flags. */
   public Options options() {
     return options;
@@ -211,6 +227,8 @@ public final class Service implements AutoCloseable {
     private final List<ServiceAssembly.Handler> handlers = new ArrayList<>();
     private final List<HandlerWrapper> handlerWrappers = new ArrayList<>();
     private final List<CallWrapper> callWrappers = new ArrayList<>();
+    private final List<SubscriberWrapper> subscriberWrappers = new ArrayList<>();
+    private @Nullable Broker broker;
     private @Nullable ExecutionMode executionMode;
     private @Nullable Duration gracePeriod;
     private int maxMessageSize = 4 * 1024 * 1024;
@@ -275,6 +293,18 @@ public final class Service implements AutoCloseable {
     /** Client middleware, applied in the order given (the first outermost). */
     public Builder wrapClient(CallWrapper... wrappers) {
       callWrappers.addAll(List.of(wrappers));
+      return this;
+    }
+
+    /** Subscriber middleware, applied in the order given (the first outermost). */
+    public Builder wrapSubscriber(SubscriberWrapper... wrappers) {
+      subscriberWrappers.addAll(List.of(wrappers));
+      return this;
+    }
+
+    /** A broker to use (not closed by the service); {@code --broker} wins. */
+    public Builder broker(Broker broker) {
+      this.broker = Objects.requireNonNull(broker, "broker");
       return this;
     }
 
@@ -388,6 +418,14 @@ public final class Service implements AutoCloseable {
 
     List<CallWrapper> callWrappers() {
       return callWrappers;
+    }
+
+    List<SubscriberWrapper> subscriberWrappers() {
+      return subscriberWrappers;
+    }
+
+    @Nullable Broker broker() {
+      return broker;
     }
 
     @Nullable ExecutionMode executionMode() {

@@ -1,5 +1,7 @@
 package io.micro;
 
+import io.micro.broker.Broker;
+import io.micro.broker.spi.BrokerProvider;
 import io.micro.client.CallWrapper;
 import io.micro.client.Client;
 import io.micro.cmd.Options;
@@ -11,6 +13,7 @@ import io.micro.selector.spi.SelectorProvider;
 import io.micro.server.ExecutionMode;
 import io.micro.server.HandlerWrapper;
 import io.micro.server.Server;
+import io.micro.server.SubscriberWrapper;
 import io.micro.transport.Transport;
 import io.micro.transport.spi.TransportProvider;
 import java.time.Duration;
@@ -43,8 +46,10 @@ final class ServiceAssembly {
           new SelectorProvider.Config(registry));
       owned.push(selector::close);
     }
-    Server server = server(b, o, registry, transport);
+    Broker broker = broker(b, o, p, registry, owned);
+    Server server = server(b, o, registry, transport, broker);
     Client.Builder cb = Client.builder().selector(selector).transport(transport).codecs(b.codecs())
+        .broker(broker)
         .wrap(b.callWrappers().toArray(new CallWrapper[0]));
     if (o.clientRetries() != null) {
       cb.retries(o.clientRetries());
@@ -59,11 +64,26 @@ final class ServiceAssembly {
       cb.poolTtl(o.clientPoolTtl());
     }
     Client client = cb.build();
-    return new Service(server, client, registry, selector, transport, o, owned);
+    return new Service(server, client, registry, selector, transport, broker, o, owned);
   }
 
-  private static Server server(Service.Builder b, Options o, Registry registry, Transport transport) {
+  /** The broker: the builder's, or the one {@code --broker} names (default {@code http}). */
+  private static Broker broker(Service.Builder b, Options o, Plugins p, Registry registry,
+      Deque<AutoCloseable> owned) {
+    Broker broker = b.broker();
+    if (o.broker() != null || broker == null) {
+      broker = p.broker(o.broker() != null ? o.broker() : "http",
+          new BrokerProvider.Config(o.brokerAddress(), registry, b.maxMessageSize()));
+      owned.push(broker);
+    }
+    return broker;
+  }
+
+  private static Server server(Service.Builder b, Options o, Registry registry, Transport transport,
+      Broker broker) {
     Server.Builder sb = Server.builder()
+        .broker(broker)
+        .wrapSubscriber(b.subscriberWrappers().toArray(new SubscriberWrapper[0]))
         .name(o.serverName() != null ? o.serverName() : b.name())
         .registry(registry)
         .transport(transport)

@@ -74,6 +74,28 @@ public interface Client extends AutoCloseable {
   /** {@link #proxy(Class, String)} whose calls use {@code options}. */
   <T> T proxy(Class<T> api, String service, CallOptions options);
 
+  /**
+   * Publishes {@code message} on {@code topic} through the client's broker: encoded with the
+   * client's content type ({@code application/json} by default), with headers {@code Content-Type},
+   * {@code Micro-Topic}, a new {@code Micro-ID} and the caller's {@link io.micro.metadata.Metadata#current()}.
+   * Returns when the broker accepted the event (see {@link io.micro.broker.Broker#publish}).
+   *
+   * @throws io.micro.errors.MicroException when the broker refuses it
+   * @throws IllegalStateException when the client has no broker
+   */
+  default void publish(String topic, Object message) {
+    publish(topic, message, PublishOptions.DEFAULT);
+  }
+
+  /** Like {@link #publish(String, Object)} with a content type and extra metadata. */
+  void publish(String topic, Object message, PublishOptions options);
+
+  /**
+   * Publishes asynchronously: the future completes when the broker delivered or confirmed the
+   * event, and fails with the reason it was not (see {@link io.micro.broker.Broker#publishAsync}).
+   */
+  CompletableFuture<Void> publishAsync(String topic, Object message, PublishOptions options);
+
   /** Closes idle connections and what the client created; later calls fail with a 500. */
   @Override
   void close();
@@ -102,6 +124,9 @@ public interface Client extends AutoCloseable {
 
     /** The codecs and legacy envelopes; default {@link Codecs#standard()}. */
     Builder codecs(Codecs codecs);
+
+    /** The broker {@link Client#publish} publishes with; none by default. Not closed by the client. */
+    Builder broker(io.micro.broker.Broker broker);
 
     /** Retries after the first attempt (default 5, so up to 6 attempts); 0 disables retries. */
     Builder retries(int retries);

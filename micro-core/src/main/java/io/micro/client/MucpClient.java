@@ -25,6 +25,7 @@ final class MucpClient implements Client {
   private final Invoker chain;
   private final Executor executor;
   private final List<AutoCloseable> owned;
+  private final Publisher publisher;
   private volatile boolean closed;
 
   MucpClient(MucpClientBuilder config, ConnectionPool pool, Executor executor, List<AutoCloseable> owned) {
@@ -39,6 +40,17 @@ final class MucpClient implements Client {
       invoker = link(i, wrappers.get(i), invoker);
     }
     this.chain = invoker;
+    this.publisher = new Publisher(config.broker, config.codecs, config.contentType);
+  }
+
+  @Override
+  public void publish(String topic, Object message, PublishOptions options) {
+    publisher.publish(topic, message, options);
+  }
+
+  @Override
+  public CompletableFuture<Void> publishAsync(String topic, Object message, PublishOptions options) {
+    return publisher.publishAsync(topic, message, options);
   }
 
   @Override

@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 final class MucpClientBuilder implements Client.Builder {
   @Nullable Selector selector;
   @Nullable Transport transport;
+  io.micro.broker.@Nullable Broker broker;
   Codecs codecs = Codecs.standard();
   int retries = 5;
   Duration requestTimeout = Duration.ofSeconds(30);
@@ -33,6 +34,12 @@ final class MucpClientBuilder implements Client.Builder {
   @Override
   public Client.Builder selector(Selector selector) {
     this.selector = Objects.requireNonNull(selector, "selector");
+    return this;
+  }
+
+  @Override
+  public Client.Builder broker(io.micro.broker.Broker broker) {
+    this.broker = Objects.requireNonNull(broker, "broker");
     return this;
   }
 
@@ -158,6 +165,7 @@ final class MucpClientBuilder implements Client.Builder {
     MucpClientBuilder b = new MucpClientBuilder();
     b.selector = selector;
     b.transport = transport;
+    b.broker = broker;
     b.codecs = codecs;
     b.retries = retries;
     b.requestTimeout = requestTimeout;

@@ -1,5 +1,7 @@
 package io.micro.server;
 
+import io.micro.broker.Broker;
+import io.micro.broker.SubscribeOptions;
 import io.micro.registry.Endpoint;
 import io.micro.registry.Node;
 import io.micro.registry.Registry;
@@ -44,6 +46,8 @@ final class MucpServer implements Server {
   private final int maxMessageSize;
   private final Debug debug = new Debug();
   private final InFlight inFlight = new InFlight();
+  private final @Nullable Broker broker;
+  private final Subscribers subscribers;
 
   private volatile Map<String, HandlerMethod> handlers = Map.of();
   private State state = State.NEW;
@@ -73,6 +77,8 @@ final class MucpServer implements Server {
     this.maxMessageSize = b.maxMessageSize;
     this.boundAddress = b.address;
     this.registeredAddress = b.advertise.isBlank() ? b.address : b.advertise;
+    this.broker = b.broker;
+    this.subscribers = new Subscribers(b.name, b.codecs, b.subscriberWrappers);
     add(DEBUG, debug);
   }
 
@@ -92,6 +98,47 @@ final class MucpServer implements Server {
     return this;
   }
 
+  @Override
+  public Server subscribe(String topic, Object subscriber, SubscribeOptions options) {
+    java.util.Objects.requireNonNull(subscriber, "subscriber");
+    return addSubscriber(topic, SubscriberMethod.of(requireTopic(topic), subscriber), options);
+  }
+
+  @Override
+  public <T> Server subscribe(String topic, Class<T> type, MessageHandler<T> handler,
+      SubscribeOptions options) {
+    java.util.Objects.requireNonNull(type, "type");
+    java.util.Objects.requireNonNull(handler, "handler");
+    return addSubscriber(topic, List.of(SubscriberMethod.function(requireTopic(topic), type, handler)), options);
+  }
+
+  private synchronized Server addSubscriber(String topic, List<SubscriberMethod> methods,
+      SubscribeOptions options) {
+    java.util.Objects.requireNonNull(options, "options");
+    if (state == State.STOPPED) {
+      throw new IllegalStateException("server " + name + ": stopped (expected: a server not stopped)");
+    }
+    if (state == State.RUNNING && broker == null) {
+      throw new IllegalStateException("server " + name + ": subscriber of topic " + topic
+          + " but no broker (expected: Server.Builder.broker)");
+    }
+    subscribers.add(new Subscribers.Entry(topic, methods, options));
+    return this;
+  }
+
+  private static String requireTopic(String topic) {
+    java.util.Objects.requireNonNull(topic, "topic");
+    if (topic.isBlank()) {
+      throw new IllegalArgumentException("topic: '" + topic + "' (expected: a topic)");
+    }
+    return topic;
+  }
+
+  @Override
+  public long undecodableMessages() {
+    return subscribers.undecodable();
+  }
+
   private synchronized void add(String handlerName, Object handler) {
     Map<String, HandlerMethod> next = new HashMap<>(handlers);
     for (HandlerMethod m : HandlerExtractor.extract(handlerName, handler)) {
@@ -108,6 +155,10 @@ final class MucpServer implements Server {
     if (state != State.NEW) {
       throw new IllegalStateException("server " + name + ": " + state.name().toLowerCase()
           + " (expected: a new server; build another to start again)");
+    }
+    if (!subscribers.isEmpty() && broker == null) {
+      throw new IllegalStateException("server " + name
+          + ": subscribers but no broker (expected: Server.Builder.broker)");
     }
     ExecutionMode resolved = HandlerExecutors.resolve(mode);
     ExecutorService exec = HandlerExecutors.create(resolved, name);
@@ -130,6 +181,14 @@ final class MucpServer implements Server {
       registrar = new Registrar(registry, this::registration, ttl, interval);
       registrar.start();
     }
+    if (broker != null && !subscribers.isEmpty()) {
+      try {
+        subscribers.start(broker);
+      } catch (RuntimeException e) {
+        stop();
+        throw e;
+      }
+    }
   }
 
   @Override
@@ -145,6 +204,7 @@ final class MucpServer implements Server {
     if (registrar != null) {
       registrar.close();
     }
+    subscribers.stop();
     Listener l = java.util.Objects.requireNonNull(listener);
     l.stopAccepting();
     try {
@@ -183,6 +243,9 @@ final class MucpServer implements Server {
     if (registry != null) {
       md.put("registry", registry.name());
     }
+    if (broker != null) {
+      md.put("broker", broker.name());
+    }
     md.put("server", "mucp");
     md.put("protocol", "mucp");
     Node node = new Node(nodeId, registeredAddress, md);
@@ -216,9 +279,11 @@ final class MucpServer implements Server {
 
   @Override
   public List<Endpoint> endpoints() {
-    return handlers.values().stream()
-        .filter(m -> !m.endpoint().startsWith(DEBUG + "."))
-        .map(HandlerMethod::schema)
+    return java.util.stream.Stream.concat(
+            handlers.values().stream()
+                .filter(m -> !m.endpoint().startsWith(DEBUG + "."))
+                .map(HandlerMethod::schema),
+            subscribers.endpoints().stream())
         .sorted(java.util.Comparator.comparing(Endpoint::name))
         .toList();
   }

@@ -1,5 +1,7 @@
 package io.micro.server;
 
+import io.micro.broker.Broker;
+import io.micro.broker.SubscribeOptions;
 import io.micro.codec.Codecs;
 import io.micro.registry.Endpoint;
 import io.micro.registry.Registry;
@@ -57,6 +59,33 @@ public interface Server extends AutoCloseable {
   Server handle(String name, Object handler);
 
   /**
+   * Subscribes the public instance methods of {@code subscriber} to {@code topic}: each method
+   * {@code void m(T)} or {@code void m(Metadata, T)} gets every message decoded by its
+   * {@code Content-Type} into {@code T}, and is registered as endpoint {@code SimpleClassName.Method}
+   * with metadata {@code subscriber=true, topic=<topic>}. Subscribed through the broker on
+   * {@link #start()} (or at once when running), unsubscribed on {@link #stop()} after deregistering.
+   *
+   * @throws IllegalArgumentException naming the method when one does not fit
+   */
+  default Server subscribe(String topic, Object subscriber) {
+    return subscribe(topic, subscriber, SubscribeOptions.DEFAULT);
+  }
+
+  /** Like {@link #subscribe(String, Object)}, with a queue group, acknowledgement and retry options. */
+  Server subscribe(String topic, Object subscriber, SubscribeOptions options);
+
+  /** Subscribes a function, registered as endpoint {@code Func} (as go-micro's function subscribers). */
+  default <T> Server subscribe(String topic, Class<T> type, MessageHandler<T> handler) {
+    return subscribe(topic, type, handler, SubscribeOptions.DEFAULT);
+  }
+
+  /** Like {@link #subscribe(String, Class, MessageHandler)}, with options (e.g. a queue group). */
+  <T> Server subscribe(String topic, Class<T> type, MessageHandler<T> handler, SubscribeOptions options);
+
+  /** Messages that could not be decoded for a subscriber (logged, acknowledged and skipped) so far. */
+  long undecodableMessages();
+
+  /**
    * Listens, registers (when a registry was given) and starts re-registering. A failing
    * registration is retried in the background and does not fail the start.
    *
@@ -108,6 +137,8 @@ public interface Server extends AutoCloseable {
     Map<String, String> metadata = new LinkedHashMap<>();
     @Nullable Registry registry;
     @Nullable Transport transport;
+    @Nullable Broker broker;
+    final List<SubscriberWrapper> subscriberWrappers = new ArrayList<>();
     Codecs codecs = Codecs.standard();
     final List<HandlerWrapper> wrappers = new ArrayList<>();
     ExecutionMode executionMode = ExecutionMode.AUTO;
@@ -170,6 +201,23 @@ public interface Server extends AutoCloseable {
      */
     public Builder transport(Transport transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
+    /**
+     * The broker subscribers are subscribed through; its name is registered as node metadata
+     * {@code broker}. Connected at start when there are subscribers; not closed by the server.
+     */
+    public Builder broker(@Nullable Broker broker) {
+      this.broker = broker;
+      return this;
+    }
+
+    /** Adds subscriber wrappers; they apply in the order given, the first outermost. */
+    public Builder wrapSubscriber(SubscriberWrapper... wrappers) {
+      for (SubscriberWrapper w : wrappers) {
+        this.subscriberWrappers.add(Objects.requireNonNull(w, "wrapper"));
+      }
       return this;
     }
 

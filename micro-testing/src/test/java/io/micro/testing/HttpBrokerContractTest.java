@@ -16,7 +16,16 @@ class HttpBrokerContractTest extends BrokerContract {
 
   @Override
   protected Broker newBroker() {
-    return HttpBroker.builder().registry(registry).cacheTtl(Duration.ofMillis(200)).build();
+    return HttpBroker.builder().registry(registry).cacheTtl(Duration.ofMillis(200))
+        .registerInterval(Duration.ofMillis(300)).build();
+  }
+
+  /** The HTTP broker's backend is the registry: a restart loses every subscriber registration. */
+  @Override
+  protected void restartBackend() {
+    for (io.micro.registry.Service s : registry.getService(HttpBroker.SERVICE)) {
+      registry.deregister(s);
+    }
   }
 
   @Override

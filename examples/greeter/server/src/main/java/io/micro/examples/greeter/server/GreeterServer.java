@@ -1,6 +1,8 @@
 package io.micro.examples.greeter.server;
 
 import io.micro.Service;
+import io.micro.examples.greeter.Request;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the service {@code go.micro.srv.greeter} until SIGTERM or SIGINT.
@@ -19,6 +21,10 @@ public final class GreeterServer {
         .args(args)
         .handler(new Say())
         .build();
+    // also a subscriber: logs every message published on the service's own topic
+    service.server().subscribe("go.micro.srv.greeter", Request.class, (md, req) ->
+        LoggerFactory.getLogger(GreeterServer.class).info("received message name={} metadata={}",
+            req.getName(), md));
     service.run();
   }
 }
