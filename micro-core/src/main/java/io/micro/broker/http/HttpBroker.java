@@ -6,6 +6,7 @@ import io.micro.broker.EventHandler;
 import io.micro.broker.SubscribeOptions;
 import io.micro.broker.Subscription;
 import io.micro.broker.spi.BaseDelivery;
+import io.micro.broker.spi.GoMicroMessage;
 import io.micro.errors.MicroException;
 import io.micro.registry.Node;
 import io.micro.registry.Registry;
@@ -256,9 +257,9 @@ public final class HttpBroker implements Broker {
   private CompletableFuture<MicroException> receive(String id, byte[] body) {
     Event event;
     try {
-      event = WireMessage.decode(body);
-    } catch (IllegalArgumentException e) {
-      return CompletableFuture.completedFuture(MicroException.badRequest(BrokerServer.ERROR_ID, "%s", e.getMessage()));
+      event = GoMicroMessage.decode(body);
+    } catch (MicroException e) {
+      return CompletableFuture.completedFuture(e);
     }
     String topic = event.header(Event.TOPIC);
     if (topic == null || topic.isEmpty()) {

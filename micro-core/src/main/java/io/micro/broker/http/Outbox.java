@@ -1,6 +1,7 @@
 package io.micro.broker.http;
 
 import io.micro.broker.Event;
+import io.micro.broker.spi.GoMicroMessage;
 import io.micro.errors.MicroException;
 import io.micro.registry.Node;
 import io.micro.registry.Service;
@@ -78,7 +79,7 @@ final class Outbox implements AutoCloseable {
   CompletableFuture<Void> publish(String topic, Event event) {
     Map<String, String> headers = new LinkedHashMap<>(event.headers());
     headers.put(Event.TOPIC, topic);
-    byte[] wire = WireMessage.encode(headers, event.body());
+    byte[] wire = GoMicroMessage.encode(new Event(headers, event.body()));
     List<Target> targets = targets(topic);
     if (targets.isEmpty()) {
       LOG.debug("broker http: no subscriber of topic {} for event {}", topic, event.id());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micro.broker.Delivery;
 import io.micro.broker.Event;
 import io.micro.broker.SubscribeOptions;
+import io.micro.broker.spi.GoMicroMessage;
 import io.micro.errors.MicroException;
 import io.micro.registry.Node;
 import io.micro.registry.Service;
@@ -148,7 +149,7 @@ class HttpBrokerWireTest {
     Event e = got.get(0).event();
     assertThat(e.headers()).containsEntry("Micro-Topic", "orders").containsEntry("Micro-ID", "x1");
     assertThat(e.body()).containsExactly(0, 1, 255);
-    assertThat(new String(WireMessage.encode(Map.of("Micro-Topic", "orders"), new byte[] {1, 2}), StandardCharsets.UTF_8))
+    assertThat(new String(GoMicroMessage.encode(Event.of(Map.of("Micro-Topic", "orders"), new byte[] {1, 2})), StandardCharsets.UTF_8))
         .isEqualTo("{\"Header\":{\"Micro-Topic\":\"orders\"},\"Body\":\"AQI=\"}");
     assertThat(node.id()).startsWith("orders-");
   }

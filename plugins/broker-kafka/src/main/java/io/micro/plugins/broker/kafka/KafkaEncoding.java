@@ -1,6 +1,8 @@
 package io.micro.plugins.broker.kafka;
 
 import io.micro.broker.Event;
+import io.micro.broker.spi.GoMicroMessage;
+import io.micro.errors.MicroException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,21 +31,22 @@ public enum KafkaEncoding {
   GO_MICRO {
     @Override
     ProducerRecord<byte[], byte[]> record(String topic, Event event) {
-      return new ProducerRecord<>(topic, null, key(event), GoMicroJson.encode(event.headers(), event.body()));
+      return new ProducerRecord<>(topic, null, key(event), GoMicroMessage.encode(event));
     }
 
     @Override
     Event decode(ConsumerRecord<byte[], byte[]> record) {
       byte[] value = record.value();
       if (value == null) {
-        throw new IllegalArgumentException("null value (expected: a go-micro JSON broker message)");
+        throw MicroException.badRequest(KafkaBroker.ERROR_ID, "null value (expected: a go-micro JSON broker message)");
       }
-      GoMicroJson.Decoded d = GoMicroJson.decode(value);
+      Event decoded = GoMicroMessage.decode(value);
+      Map<String, String> headers = new LinkedHashMap<>(decoded.headers());
       for (Header h : record.headers()) {
-        d.headers().put(h.key(), text(h.value()));
+        headers.put(h.key(), text(h.value()));
       }
-      d.headers().putIfAbsent(Event.TOPIC, record.topic());
-      return new Event(d.headers(), d.body());
+      headers.putIfAbsent(Event.TOPIC, record.topic());
+      return new Event(headers, decoded.body());
     }
 
     @Override
@@ -87,7 +90,7 @@ public enum KafkaEncoding {
   /**
    * The event in {@code record}.
    *
-   * @throws IllegalArgumentException saying why the record is not an event in this encoding
+   * @throws MicroException 400 saying why the record is not an event in this encoding
    */
   abstract Event decode(ConsumerRecord<byte[], byte[]> record);
 

@@ -5,6 +5,7 @@ import io.micro.broker.Event;
 import io.micro.broker.EventHandler;
 import io.micro.broker.SubscribeOptions;
 import io.micro.broker.Subscription;
+import io.micro.broker.spi.GoMicroMessage;
 import io.micro.errors.MicroException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -286,10 +287,10 @@ public final class MqttBroker implements Broker {
     releaseClientId(s.clientId());
   }
 
-  void undecodable(String topic, IllegalArgumentException e) {
+  void undecodable(String topic, MicroException e) {
     long n = undecodable.incrementAndGet();
     LOG.warn("broker mqtt: undecodable message on topic {} acknowledged and dropped ({} so far): {}",
-        topic, n, e.getMessage());
+        topic, n, e.detail());
   }
 
   /**
@@ -339,7 +340,7 @@ public final class MqttBroker implements Broker {
           topic, event.body().length, maxMessageSize);
     }
     connect();
-    return WireFormat.encode(event.headers(), event.body());
+    return GoMicroMessage.encode(event);
   }
 
   private void sendAsync(String topic, byte[] payload, long deadline, CompletableFuture<Void> f,

@@ -5,6 +5,7 @@ import io.micro.broker.EventHandler;
 import io.micro.broker.SubscribeOptions;
 import io.micro.broker.Subscription;
 import io.micro.broker.spi.BaseDelivery;
+import io.micro.broker.spi.GoMicroMessage;
 import io.micro.errors.MicroException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -214,8 +215,8 @@ final class MqttSubscription implements Subscription, MqttConnection.Inbox {
     int attempt = item.attempt();
     if (event == null) {
       try {
-        event = WireFormat.decode(item.payload() == null ? new byte[0] : item.payload());
-      } catch (IllegalArgumentException e) {
+        event = GoMicroMessage.decode(item.payload() == null ? new byte[0] : item.payload());
+      } catch (MicroException e) {
         broker.undecodable(item.mqttTopic(), e);
         connection.ack(item.messageId(), item.generation());
         return;
@@ -276,7 +277,7 @@ final class MqttSubscription implements Subscription, MqttConnection.Inbox {
 
   /** Publishes the event to the group's redelivery topic, then acknowledges the original. */
   private void handBack(Event event, int attempt, Item item, long deadline) {
-    byte[] payload = WireFormat.encode(withAttempt(event, attempt), event.body());
+    byte[] payload = GoMicroMessage.encode(new Event(withAttempt(event, attempt), event.body()));
     handBack(payload, event.id(), item, deadline);
   }
 

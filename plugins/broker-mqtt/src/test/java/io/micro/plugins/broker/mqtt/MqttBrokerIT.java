@@ -9,6 +9,7 @@ import io.micro.broker.Broker;
 import io.micro.broker.Delivery;
 import io.micro.broker.Event;
 import io.micro.broker.SubscribeOptions;
+import io.micro.broker.spi.GoMicroMessage;
 import io.micro.errors.MicroException;
 import io.micro.testing.ExternalServer;
 import java.nio.charset.StandardCharsets;
@@ -137,7 +138,7 @@ class MqttBrokerIT {
     eventually(() -> ours.size() + foreign.received.size() == 100);
     Set<String> ids = new HashSet<>();
     ours.forEach(d -> ids.add(d.event().id()));
-    foreign.received.forEach(r -> ids.add(WireFormat.decode(r.message().getPayload()).id()));
+    foreign.received.forEach(r -> ids.add(GoMicroMessage.decode(r.message().getPayload()).id()));
     assertThat(ids).hasSize(100);
     // Mosquitto hands a shared subscription's messages to its members in turn
     assertThat(ours).hasSizeBetween(40, 60);
@@ -195,7 +196,7 @@ class MqttBrokerIT {
     sub.subscribe(topic, got::add);
     RawClient device = raw();
     device.publish(topic, "21.5 degrees".getBytes(StandardCharsets.UTF_8));
-    device.publish(topic, WireFormat.encode(Map.of(Event.ID, "ok-1"), new byte[] {1}));
+    device.publish(topic, GoMicroMessage.encode(Event.of(Map.of(Event.ID, "ok-1"), new byte[] {1})));
 
     eventually(() -> got.size() == 1);
     assertThat(got.get(0).event().id()).isEqualTo("ok-1");

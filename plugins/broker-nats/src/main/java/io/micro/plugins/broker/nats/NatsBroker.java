@@ -5,6 +5,7 @@ import io.micro.broker.Event;
 import io.micro.broker.EventHandler;
 import io.micro.broker.SubscribeOptions;
 import io.micro.broker.Subscription;
+import io.micro.broker.spi.GoMicroMessage;
 import io.micro.errors.MicroException;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
@@ -236,11 +237,11 @@ public final class NatsBroker implements Broker {
    */
   @Nullable Event decode(Message m) {
     try {
-      return WireFormat.decode(m.getData());
-    } catch (IllegalArgumentException e) {
+      return GoMicroMessage.decode(m.getData() == null ? new byte[0] : m.getData());
+    } catch (MicroException e) {
       long n = undecodable.incrementAndGet();
       LOG.error("broker nats: undecodable message on topic {} ({} bytes), dropped ({} so far): {}",
-          m.getSubject(), m.getData() == null ? 0 : m.getData().length, n, e.getMessage());
+          m.getSubject(), m.getData() == null ? 0 : m.getData().length, n, e.detail());
       return null;
     }
   }
@@ -259,7 +260,7 @@ public final class NatsBroker implements Broker {
       throw MicroException.tooLarge(ERROR_ID, "broker nats: event %s on topic %s: %d bytes (expected: <= %d)",
           event.id(), topic, event.body().length, settings.maxMessageSize());
     }
-    return WireFormat.encode(event);
+    return GoMicroMessage.encode(event);
   }
 
   private static void checkPayload(Connection c, String topic, Event event, byte[] data) {

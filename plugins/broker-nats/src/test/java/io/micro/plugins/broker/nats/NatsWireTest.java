@@ -30,6 +30,11 @@ import org.junit.jupiter.api.Test;
  * go-micro's NATS broker (which publishes and subscribes with core NATS and the JSON message).
  */
 class NatsWireTest {
+  /** The modern HTTP and NATS brokers' message from the protocol reference (C.6), as Go writes it. */
+  private static final String GO_MESSAGE = "{\"Header\":{\"Content-Type\":\"application/json\","
+      + "\"Micro-ID\":\"5d2a3c1e-8a4b-4f1e-9c7d-2b6e0f3a1c9b\",\"Micro-Topic\":\"events\"},"
+      + "\"Body\":\"eyJpZCI6MX0K\"}";
+
   private static ExternalServer nats;
   private final List<NatsBroker> brokers = new CopyOnWriteArrayList<>();
   private Connection go;
@@ -80,7 +85,7 @@ class NatsWireTest {
     assertThat(m).isNotNull();
     assertThat(m.getSubject()).isEqualTo(topic);
     assertThat(m.hasHeaders()).as("core NATS: no NATS headers, as Go sends").isFalse();
-    assertThat(new String(m.getData(), StandardCharsets.UTF_8)).isEqualTo(WireFormatTest.GO_MESSAGE);
+    assertThat(new String(m.getData(), StandardCharsets.UTF_8)).isEqualTo(GO_MESSAGE);
   }
 
   @Test
@@ -88,7 +93,7 @@ class NatsWireTest {
     List<Delivery> got = new CopyOnWriteArrayList<>();
     broker(false).subscribe(topic, got::add);
     awaitInterest();
-    go.publish(topic, WireFormatTest.GO_MESSAGE.getBytes(StandardCharsets.UTF_8));
+    go.publish(topic, GO_MESSAGE.getBytes(StandardCharsets.UTF_8));
 
     eventually(() -> got.size() == 1);
     Delivery d = got.get(0);
@@ -130,7 +135,7 @@ class NatsWireTest {
     b.subscribe(topic, got::add);
     awaitInterest();
     go.publish(topic, "not json".getBytes(StandardCharsets.UTF_8));
-    go.publish(topic, WireFormatTest.GO_MESSAGE.getBytes(StandardCharsets.UTF_8));
+    go.publish(topic, GO_MESSAGE.getBytes(StandardCharsets.UTF_8));
     eventually(() -> got.size() == 1);
     assertThat(b.undecodable()).isEqualTo(1);
   }
@@ -144,7 +149,7 @@ class NatsWireTest {
     go.flush(Duration.ofSeconds(5));
 
     // a Go service with go-micro's core NATS broker publishes; the stream covering the topic keeps it
-    go.publish(topic, WireFormatTest.GO_MESSAGE.getBytes(StandardCharsets.UTF_8));
+    go.publish(topic, GO_MESSAGE.getBytes(StandardCharsets.UTF_8));
     eventually(() -> got.size() == 1);
     assertThat(got.get(0).event().id()).isEqualTo("5d2a3c1e-8a4b-4f1e-9c7d-2b6e0f3a1c9b");
     assertThat(got.get(0).attempt()).isEqualTo(1);
@@ -168,7 +173,7 @@ class NatsWireTest {
     List<Delivery> got = new CopyOnWriteArrayList<>();
     js.subscribe(topic, got::add, SubscribeOptions.builder().queue("workers").build());
     go.publish(topic, "{\"Header\":".getBytes(StandardCharsets.UTF_8));
-    go.publish(topic, WireFormatTest.GO_MESSAGE.getBytes(StandardCharsets.UTF_8));
+    go.publish(topic, GO_MESSAGE.getBytes(StandardCharsets.UTF_8));
     eventually(() -> got.size() == 1);
     Thread.sleep(2500); // past two ack waits: an unterminated message would be back by now
     assertThat(js.undecodable()).isEqualTo(1);

@@ -6,6 +6,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.micro.broker.Event;
 import io.micro.broker.EventHandler;
 import io.micro.broker.SubscribeOptions;
+import io.micro.broker.spi.GoMicroMessage;
 import io.micro.errors.MicroException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -90,11 +91,11 @@ final class Channels extends RedisPubSubAdapter<byte[], byte[]> {
     }
     Event event;
     try {
-      event = WireFormat.decode(message);
-    } catch (IllegalArgumentException e) {
+      event = GoMicroMessage.decode(message);
+    } catch (MicroException e) {
       long n = broker.countUndecodable();
       LOG.warn("broker redis: dropped an undecodable message on channel {} ({} so far, {} bytes): {}",
-          topic, n, message.length, e.getMessage());
+          topic, n, message.length, e.detail());
       return;
     }
     for (ChannelSubscription s : subs) {

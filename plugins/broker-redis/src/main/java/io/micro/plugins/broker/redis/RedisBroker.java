@@ -18,6 +18,7 @@ import io.micro.broker.Event;
 import io.micro.broker.EventHandler;
 import io.micro.broker.SubscribeOptions;
 import io.micro.broker.Subscription;
+import io.micro.broker.spi.GoMicroMessage;
 import io.micro.errors.MicroException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -73,6 +74,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RedisBroker implements Broker {
   static final String ERROR_ID = "go.micro.broker";
+  /** The one field of a stream entry, holding the encoded message. */
+  static final String FIELD = "message";
 
   /**
    * Appends to the stream (only if it exists, or always for a dead letter) and publishes on the
@@ -83,7 +86,7 @@ public final class RedisBroker implements Broker {
       "local a = {KEYS[1]}",
       "if ARGV[4] ~= '1' then a[#a+1] = 'NOMKSTREAM' end",
       "if ARGV[3] ~= '0' then a[#a+1] = 'MAXLEN'; a[#a+1] = '~'; a[#a+1] = ARGV[3] end",
-      "a[#a+1] = '*'; a[#a+1] = '" + WireFormat.FIELD + "'; a[#a+1] = ARGV[2]",
+      "a[#a+1] = '*'; a[#a+1] = '" + FIELD + "'; a[#a+1] = ARGV[2]",
       "local id = redis.call('XADD', unpack(a))",
       "redis.call('PUBLISH', ARGV[1], ARGV[2])",
       "return id");
@@ -193,7 +196,7 @@ public final class RedisBroker implements Broker {
     byte[][] keys = {settings.streamKey(topic)};
     byte[][] args = {
         topic.getBytes(StandardCharsets.UTF_8),
-        WireFormat.encode(event),
+        GoMicroMessage.encode(event),
         maxLengthArg,
         event.header(SubscribeOptions.DEAD_LETTER_TOPIC) != null ? ONE : ZERO};
     CompletableFuture<Void> done = new CompletableFuture<>();

@@ -21,6 +21,8 @@ import io.micro.broker.EventHandler;
 import io.micro.broker.SubscribeOptions;
 import io.micro.broker.Subscription;
 import io.micro.broker.spi.BaseDelivery;
+import io.micro.broker.spi.GoMicroMessage;
+import io.micro.errors.MicroException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,7 +56,7 @@ import org.slf4j.LoggerFactory;
  */
 final class StreamSubscription implements Subscription {
   private static final Logger LOG = LoggerFactory.getLogger(StreamSubscription.class);
-  private static final byte[] FIELD = WireFormat.FIELD.getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] FIELD = RedisBroker.FIELD.getBytes(StandardCharsets.US_ASCII);
   /** The idle time given to handed-back entries: claimable by every member at once. */
   private static final Duration HANDED_BACK = Duration.ofDays(1);
 
@@ -288,12 +290,12 @@ final class StreamSubscription implements Subscription {
     if (body == null || body.isEmpty()) {
       why = "the entry was deleted (trimmed by MAXLEN?) before the group handled it";
     } else if (raw == null) {
-      why = "no field '" + WireFormat.FIELD + "'";
+      why = "no field '" + RedisBroker.FIELD + "'";
     } else {
       try {
-        return WireFormat.decode(raw);
-      } catch (IllegalArgumentException e) {
-        why = e.getMessage();
+        return GoMicroMessage.decode(raw);
+      } catch (MicroException e) {
+        why = e.detail();
       }
     }
     long n = broker.countUndecodable();

@@ -1,4 +1,4 @@
-package io.micro.plugins.broker.nats;
+package io.micro.broker.spi;
 
 import io.micro.broker.Event;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * nulls, bad base64, malformed text) gives null and the caller takes the general path, which also
  * produces the error message. Stateless.
  */
-final class FastReader {
+final class GoMicroFastReader {
   private static final byte[] HEADER = "{\"Header\":{".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] BODY = ",\"Body\":\"".getBytes(StandardCharsets.US_ASCII);
   private static final int[] DECODE = new int[256];
@@ -30,14 +30,14 @@ final class FastReader {
   private final byte[] in;
   private int pos;
 
-  private FastReader(byte[] in) {
+  private GoMicroFastReader(byte[] in) {
     this.in = in;
   }
 
   /** The event, or null when {@code json} is not in Go's exact shape. */
   static @Nullable Event read(byte[] json) {
     try {
-      return new FastReader(json).message();
+      return new GoMicroFastReader(json).message();
     } catch (IndexOutOfBoundsException | IllegalArgumentException notTheUsualShape) {
       return null;
     }
@@ -142,7 +142,15 @@ final class FastReader {
           case 'r' -> sb.append('\r');
           case 't' -> sb.append('\t');
           case 'u' -> {
-            sb.append((char) Integer.parseInt(new String(in, pos, 4, StandardCharsets.US_ASCII), 16));
+            int cp = 0;
+            for (int i = 0; i < 4; i++) {
+              int d = Character.digit(in[pos + i], 16);
+              if (d < 0) {
+                return null;
+              }
+              cp = cp << 4 | d;
+            }
+            sb.append((char) cp);
             pos += 4;
           }
           default -> {

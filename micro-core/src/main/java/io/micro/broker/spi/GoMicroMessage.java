@@ -1,9 +1,11 @@
-package io.micro.plugins.broker.nats;
+package io.micro.broker.spi;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.micro.broker.Event;
+import io.micro.errors.MicroException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -11,31 +13,45 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
- * go-micro's broker message as its NATS broker puts it on a subject: Go's {@code encoding/json} of
- * {@code broker.Message{Header map[string]string; Body []byte}}, i.e.
- * {@code {"Header":{"k":"v",...},"Body":"<base64>"}}.
+ * go-micro's broker message on the wire, for broker plugins that carry it as an opaque payload (the
+ * HTTP broker's POST body, a NATS or MQTT payload, a Redis pub/sub message or stream field, a Kafka
+ * record value): Go's {@code encoding/json} of {@code broker.Message{Header map[string]string;
+ * Body []byte}}, i.e. {@code {"Header":{"k":"v",...},"Body":"<base64>"}}.
  *
- * <p>{@link #encode} writes the bytes Go writes: header keys sorted by their UTF-8 bytes, strings
- * escaped as Go escapes them ({@code \"}, {@code \\}, {@code \b \f \n \r \t}, other controls and
- * {@code < > &} and U+2028/U+2029 as {@code \}{@code u00xx}, lower-case hex; everything else raw
- * UTF-8; an unpaired surrogate becomes {@code \}{@code ufffd}, as Go writes invalid UTF-8), the
- * body in standard padded base64. {@link #decode} reads it as Go's decoder does: field names in any
- * case, unknown fields ignored, a repeated {@code Header} merged, a null or missing header or body
- * empty. Stateless and thread-safe.
+ * <p>{@link #encode} writes exactly the bytes Go writes: header keys sorted by their UTF-8 bytes
+ * (Go's map order), strings escaped as Go escapes them ({@code \"}, {@code \\}, {@code \b \f
+ * \n \r \t}, other controls and {@code < > &} and U+2028/U+2029 as {@code \}{@code u00xx} with
+ * lower-case hex; everything else raw UTF-8; an unpaired surrogate becomes {@code \}{@code ufffd},
+ * as Go writes invalid UTF-8), the body in standard base64 with padding.
+ *
+ * <p>{@link #decode} reads Go's exact shape straight from the bytes (the common case: what Go and
+ * this class write) and anything else Go's decoder accepts through a general JSON parser: field
+ * names in any case, whitespace, unknown fields ignored, a repeated {@code Header} merged, a null or
+ * missing header map or body empty, null header values skipped, base64 with line breaks. It is also
+ * lenient where Go is strict in one way: base64 without padding is accepted.
+ *
+ * <p>Stateless and thread-safe; neither direction builds a tree or keeps a buffer between calls.
  */
-final class WireFormat {
+public final class GoMicroMessage {
+  /** The error id of a message that cannot be decoded (go-micro's broker id). */
+  public static final String ERROR_ID = "go.micro.broker";
+
   private static final JsonFactory JSON = new JsonFactory();
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ALPHABET =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(StandardCharsets.US_ASCII);
-  private static final Comparator<String> GO_ORDER = WireFormat::compareUtf8;
+  private static final Comparator<String> GO_ORDER = GoMicroMessage::compareUtf8;
 
-  private WireFormat() {}
+  private GoMicroMessage() {}
 
-  /** The JSON go-micro writes for {@code event}. */
-  static byte[] encode(Event event) {
+  /**
+   * The JSON go-micro writes for {@code event}, byte for byte. Returns a new array the caller owns.
+   * Never fails (every {@link Event} has an encoding).
+   */
+  public static byte[] encode(Event event) {
     Map<String, String> headers = event.headers();
     byte[] body = event.body();
     int b64 = (body.length + 2) / 3 * 4;
@@ -60,12 +76,13 @@ final class WireFormat {
   }
 
   /**
-   * Reads a message.
+   * Reads a message; {@code json} is not modified nor kept.
    *
-   * @throws IllegalArgumentException saying what is wrong with it
+   * @throws MicroException 400 ({@link #ERROR_ID}) whose detail says what is wrong, e.g.
+   *     {@code "broker message: header a is VALUE_NUMBER_INT (expected: a string)"}
    */
-  static Event decode(byte[] json) {
-    Event fast = FastReader.read(json);
+  public static Event decode(byte[] json) {
+    Event fast = GoMicroFastReader.read(json);
     return fast != null ? fast : decodeAnyJson(json);
   }
 
@@ -75,7 +92,7 @@ final class WireFormat {
     byte[] body = new byte[0];
     try (JsonParser p = JSON.createParser(json)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new IllegalArgumentException("not a JSON object (expected: {\"Header\":{...},\"Body\":\"<base64>\"})");
+        throw invalid("not a JSON object (expected: {\"Header\":{...},\"Body\":\"<base64>\"})");
       }
       JsonToken field;
       while ((field = p.nextToken()) == JsonToken.FIELD_NAME) {
@@ -89,11 +106,11 @@ final class WireFormat {
               if (v == JsonToken.VALUE_STRING) {
                 headers.put(k, p.getText());
               } else if (v != JsonToken.VALUE_NULL) {
-                throw new IllegalArgumentException("header " + k + " is " + v + " (expected: a string)");
+                throw invalid("header " + k + " is " + v + " (expected: a string)");
               }
             }
           } else if (t != JsonToken.VALUE_NULL) {
-            throw new IllegalArgumentException("Header is " + t + " (expected: an object)");
+            throw invalid("Header is " + t + " (expected: an object)");
           }
         } else if (name.equalsIgnoreCase("Body")) {
           if (t == JsonToken.VALUE_STRING) {
@@ -101,30 +118,45 @@ final class WireFormat {
           } else if (t == JsonToken.VALUE_NULL) {
             body = new byte[0];
           } else {
-            throw new IllegalArgumentException("Body is " + t + " (expected: base64 text)");
+            throw invalid("Body is " + t + " (expected: base64 text)");
           }
         } else {
           p.skipChildren();
         }
       }
       if (field != JsonToken.END_OBJECT) {
-        throw new IllegalArgumentException("truncated JSON object");
+        throw invalid("truncated JSON object");
       }
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+      if (p.nextToken() != null) {
+        throw invalid("data after the JSON object");
+      }
+    } catch (JsonProcessingException e) {
+      throw invalid("not JSON: " + firstLine(e.getOriginalMessage())).withCause(e);
     } catch (IOException e) {
-      throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
+      throw invalid("not JSON: " + firstLine(e.getMessage())).withCause(e);
     }
     return new Event(headers, body);
   }
 
-  /** Standard base64 as Go's decoder takes it: padding and the line breaks it skips optional. */
+  private static MicroException invalid(String what) {
+    return MicroException.badRequest(ERROR_ID, "broker message: %s", what);
+  }
+
+  private static String firstLine(@Nullable String s) {
+    if (s == null) {
+      return "unreadable";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  /** Standard base64 as Go's decoder takes it: the line breaks it skips (and padding) optional. */
   private static byte[] base64(String text) {
     String s = text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0 ? text.replaceAll("[\r\n]", "") : text;
     try {
       return Base64.getDecoder().decode(s);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("Body is not base64 (" + e.getMessage() + ")", e);
+      throw invalid("Body is not base64 (" + e.getMessage() + ")").withCause(e);
     }
   }
 
