@@ -124,12 +124,12 @@ public final class HttpBrokerBench {
     System.out.println("| mode | client | msgs/s | p50 µs | p99 µs | CPU µs/msg JVM | micro / raw throughput |");
     System.out.println("|---|---|---:|---:|---:|---:|---:|");
     for (String mode : modes) {
-      double raw = median(results.get(mode + " raw-jdk-netty"), Result::rate);
+      double raw = BenchSupport.median(results.get(mode + " raw-jdk-netty"), Result::rate);
       for (String client : clients) {
         List<Result> rs = results.get(mode + " " + client);
-        double rate = median(rs, Result::rate);
+        double rate = BenchSupport.median(rs, Result::rate);
         System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.0f | %.0f | %.1f | %s |%n", mode, client, rate,
-            median(rs, Result::p50), median(rs, Result::p99), median(rs, Result::jvmCpu),
+            BenchSupport.median(rs, Result::p50), BenchSupport.median(rs, Result::p99), BenchSupport.median(rs, Result::jvmCpu),
             client.equals("micro") ? String.format(Locale.ROOT, "%.2f×", rate / raw) : "");
       }
     }
@@ -145,16 +145,6 @@ public final class HttpBrokerBench {
   }
 
   /** CPU time of this JVM, in nanoseconds. */
-  private static long jvmCpu() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-        .getOperatingSystemMXBean()).getProcessCpuTime();
-  }
-
-  private static double median(List<Result> rs, java.util.function.ToDoubleFunction<Result> f) {
-    double[] v = rs.stream().mapToDouble(f).sorted().toArray();
-    return v[v.length / 2];
-  }
-
   private static Result measure(String mode, String client, Map<String, Integer> opt, int divide) throws Exception {
     String topic = "bench." + mode + "." + client + "." + System.nanoTime();
     AtomicReference<Consumer<byte[]>> sink = new AtomicReference<>(b -> { });
@@ -168,7 +158,7 @@ public final class HttpBrokerBench {
       sink.set(b -> lat.add(System.nanoTime() - ByteBuffer.wrap(b).getLong()));
       long[] l = new long[m];
       for (int i = 0; i < m; i++) {
-        t.send(body(size)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        t.send(BenchSupport.stampedBody(size, (byte) 'x')).toCompletableFuture().get(10, TimeUnit.SECONDS);
         Long v = lat.poll(10, TimeUnit.SECONDS);
         if (v == null) {
           throw new IllegalStateException(mode + " " + client + ": message " + i + " not delivered within 10 s");
@@ -182,11 +172,11 @@ public final class HttpBrokerBench {
       sink.set(b -> delivered.countDown());
       Semaphore window = new Semaphore(opt.get("window"));
       AtomicReference<Throwable> failed = new AtomicReference<>();
-      long cpu0 = jvmCpu();
+      long cpu0 = BenchSupport.jvmCpuNanos();
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
         window.acquire();
-        t.send(body(size)).whenComplete((x, e) -> {
+        t.send(BenchSupport.stampedBody(size, (byte) 'x')).whenComplete((x, e) -> {
           window.release();
           if (e != null) {
             failed.compareAndSet(null, e);
@@ -198,7 +188,7 @@ public final class HttpBrokerBench {
             + " messages not delivered within 60 s (publish failure: " + failed.get() + ")");
       }
       long t1 = System.nanoTime();
-      double jvm = (jvmCpu() - cpu0) / 1e3 / n;
+      double jvm = (BenchSupport.jvmCpuNanos() - cpu0) / 1e3 / n;
       window.acquire(opt.get("window")); // every answer is in before the target closes
       return new Result(n / ((t1 - t0) / 1e9), l[m / 2] / 1e3, l[(int) Math.ceil(m * 0.99) - 1] / 1e3, jvm);
     }
@@ -209,19 +199,12 @@ public final class HttpBrokerBench {
     CountDownLatch seen = new CountDownLatch(1);
     sink.set(b -> seen.countDown());
     for (int i = 0; i < 50; i++) {
-      t.send(body(8)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      t.send(BenchSupport.stampedBody(8, (byte) 'x')).toCompletableFuture().get(10, TimeUnit.SECONDS);
       if (seen.await(100, TimeUnit.MILLISECONDS)) {
         return;
       }
     }
     throw new IllegalStateException(what + ": no probe delivered within 5 s");
-  }
-
-  private static byte[] body(int size) {
-    byte[] b = new byte[Math.max(8, size)];
-    Arrays.fill(b, (byte) 'x');
-    ByteBuffer.wrap(b).putLong(System.nanoTime());
-    return b;
   }
 
   private static Thread daemon(Runnable r, String name) {

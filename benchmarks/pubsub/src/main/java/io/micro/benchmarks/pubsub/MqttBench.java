@@ -97,12 +97,12 @@ public final class MqttBench {
       System.out.println("| mode | client | msgs/s | p50 µs | p99 µs | micro / raw throughput |");
       System.out.println("|---|---|---:|---:|---:|---:|");
       for (String mode : modes) {
-        double raw = median(results.get(mode + " raw-paho"), Result::rate);
+        double raw = BenchSupport.median(results.get(mode + " raw-paho"), Result::rate);
         for (String client : clients) {
           List<Result> rs = results.get(mode + " " + client);
-          double rate = median(rs, Result::rate);
+          double rate = BenchSupport.median(rs, Result::rate);
           System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.0f | %.0f | %s |%n", mode, client, rate,
-              median(rs, Result::p50), median(rs, Result::p99),
+              BenchSupport.median(rs, Result::p50), BenchSupport.median(rs, Result::p99),
               client.equals("micro") ? String.format(Locale.ROOT, "%.2f×", rate / raw) : "");
         }
       }
@@ -130,11 +130,6 @@ public final class MqttBench {
     }
   }
 
-  private static double median(List<Result> rs, java.util.function.ToDoubleFunction<Result> f) {
-    double[] v = rs.stream().mapToDouble(f).sorted().toArray();
-    return v[v.length / 2];
-  }
-
   private static Result measure(String address, String mode, String client, Map<String, Integer> opt, int divide)
       throws Exception {
     String topic = "bench." + mode + "." + client + "." + System.nanoTime();
@@ -149,7 +144,7 @@ public final class MqttBench {
       sink.set(b -> lat.add(System.nanoTime() - ByteBuffer.wrap(b).getLong()));
       long[] l = new long[m];
       for (int i = 0; i < m; i++) {
-        t.send(body(size)).get(10, TimeUnit.SECONDS);
+        t.send(BenchSupport.stampedBody(size, (byte) 0)).get(10, TimeUnit.SECONDS);
         Long v = lat.poll(10, TimeUnit.SECONDS);
         if (v == null) {
           throw new IllegalStateException(mode + " " + client + ": message " + i + " not delivered within 10 s");
@@ -165,7 +160,7 @@ public final class MqttBench {
       long start = System.nanoTime();
       for (int i = 0; i < n; i++) {
         window.acquire();
-        t.send(body(size)).whenComplete((v, e) -> {
+        t.send(BenchSupport.stampedBody(size, (byte) 0)).whenComplete((v, e) -> {
           window.release();
           if (e != null) {
             System.err.println("# publish failed: " + e);
@@ -179,12 +174,6 @@ public final class MqttBench {
       double seconds = (System.nanoTime() - start) / 1e9;
       return new Result(n / seconds, l[m / 2] / 1e3, l[(int) Math.min(m - 1, Math.ceil(m * 0.99) - 1)] / 1e3);
     }
-  }
-
-  private static byte[] body(int size) {
-    byte[] b = new byte[Math.max(8, size)];
-    ByteBuffer.wrap(b).putLong(System.nanoTime());
-    return b;
   }
 
   /** A publisher and a subscriber of one topic. */

@@ -101,13 +101,13 @@ public final class RedisBench {
       System.out.println("| mode | client | msgs/s | p50 µs | p99 µs | CPU µs/msg JVM | CPU µs/msg redis | micro / raw throughput |");
       System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
       for (String mode : modes) {
-        double raw = median(results.get(mode + " raw-lettuce"), Result::rate);
+        double raw = BenchSupport.median(results.get(mode + " raw-lettuce"), Result::rate);
         for (String client : clients) {
           List<Result> rs = results.get(mode + " " + client);
-          double rate = median(rs, Result::rate);
+          double rate = BenchSupport.median(rs, Result::rate);
           System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.0f | %.0f | %.1f | %.1f | %s |%n", mode, client, rate,
-              median(rs, Result::p50), median(rs, Result::p99), median(rs, Result::jvmCpu),
-              median(rs, Result::redisCpu),
+              BenchSupport.median(rs, Result::p50), BenchSupport.median(rs, Result::p99), BenchSupport.median(rs, Result::jvmCpu),
+              BenchSupport.median(rs, Result::redisCpu),
               client.equals("micro") ? String.format(Locale.ROOT, "%.2f×", rate / raw) : "");
         }
       }
@@ -126,11 +126,6 @@ public final class RedisBench {
   }
 
   /** CPU time of this JVM, in nanoseconds. */
-  private static long jvmCpu() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-        .getOperatingSystemMXBean()).getProcessCpuTime();
-  }
-
   /** CPU time redis-server used so far (INFO cpu), in nanoseconds. */
   private static long redisCpu(ExternalServer redis) {
     RedisClient c = RedisClient.create(RedisURI.create("127.0.0.1", redis.port()));
@@ -147,11 +142,6 @@ public final class RedisBench {
     }
   }
 
-  private static double median(List<Result> rs, java.util.function.ToDoubleFunction<Result> f) {
-    double[] v = rs.stream().mapToDouble(f).sorted().toArray();
-    return v[v.length / 2];
-  }
-
   private static Result measure(ExternalServer redis, String mode, String client, Map<String, Integer> opt,
       int divide) throws Exception {
     String topic = "bench." + mode + "." + client + "." + System.nanoTime();
@@ -164,7 +154,7 @@ public final class RedisBench {
       sink.set(b -> lat.add(System.nanoTime() - ByteBuffer.wrap(b).getLong()));
       long[] l = new long[m];
       for (int i = 0; i < m; i++) {
-        t.send(body(size)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        t.send(BenchSupport.stampedBody(size, (byte) 'x')).toCompletableFuture().get(10, TimeUnit.SECONDS);
         Long v = lat.poll(10, TimeUnit.SECONDS);
         if (v == null) {
           throw new IllegalStateException(mode + " " + client + ": message " + i + " not delivered within 10 s");
@@ -179,11 +169,11 @@ public final class RedisBench {
       Semaphore window = new Semaphore(opt.get("window"));
       AtomicReference<Throwable> failed = new AtomicReference<>();
       long redis0 = redisCpu(redis);
-      long cpu0 = jvmCpu();
+      long cpu0 = BenchSupport.jvmCpuNanos();
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
         window.acquire();
-        t.send(body(size)).whenComplete((x, e) -> {
+        t.send(BenchSupport.stampedBody(size, (byte) 'x')).whenComplete((x, e) -> {
           window.release();
           if (e != null) {
             failed.compareAndSet(null, e);
@@ -195,17 +185,10 @@ public final class RedisBench {
             + " messages not delivered within 120 s (publish failure: " + failed.get() + ")");
       }
       long t1 = System.nanoTime();
-      double jvm = (jvmCpu() - cpu0) / 1e3 / n;
+      double jvm = (BenchSupport.jvmCpuNanos() - cpu0) / 1e3 / n;
       double server = (redisCpu(redis) - redis0) / 1e3 / n;
       return new Result(n / ((t1 - t0) / 1e9), l[m / 2] / 1e3, l[(int) Math.ceil(m * 0.99) - 1] / 1e3, jvm, server);
     }
-  }
-
-  private static byte[] body(int size) {
-    byte[] b = new byte[Math.max(8, size)];
-    Arrays.fill(b, (byte) 'x');
-    ByteBuffer.wrap(b).putLong(System.nanoTime());
-    return b;
   }
 
   /** One client under test. */
