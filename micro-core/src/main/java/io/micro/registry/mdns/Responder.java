@@ -120,8 +120,18 @@ final class Responder implements AutoCloseable {
     }
   }
 
-  /** Sends on {@code iface}, with multicast TTL 1 and loopback on (other local processes hear us). */
+  /**
+   * Room for a burst of answers in the kernel's queue: a query for a service with 100 nodes brings
+   * 100 datagrams at once, more than the default buffer holds (the kernel caps this at rmem_max).
+   */
+  static final int RECEIVE_BUFFER = 4 << 20;
+
+  /**
+   * Sends on {@code iface}, with multicast TTL 1 and loopback on (other local processes hear us),
+   * and receives into a buffer large enough for bursts of answers.
+   */
   static void configure(MulticastSocket s, NetworkInterface iface) throws IOException {
+    s.setReceiveBufferSize(RECEIVE_BUFFER);
     s.setOption(StandardSocketOptions.IP_MULTICAST_IF, iface);
     s.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 1);
     s.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true);
