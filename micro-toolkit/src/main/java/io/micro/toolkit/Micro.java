@@ -42,7 +42,17 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class Micro implements Runnable {
 
   /** The subcommands, in the order of the usage message. */
-  static final Class<?>[] SUBCOMMANDS = {};
+  static final Class<?>[] SUBCOMMANDS = {
+    io.micro.toolkit.cli.ListCommand.class,
+    io.micro.toolkit.cli.GetCommand.class,
+    io.micro.toolkit.cli.RegisterCommand.class,
+    io.micro.toolkit.cli.DeregisterCommand.class,
+    io.micro.toolkit.cli.CallCommand.class,
+    io.micro.toolkit.cli.PublishCommand.class,
+    io.micro.toolkit.cli.HealthCommand.class,
+    io.micro.toolkit.cli.StatsCommand.class,
+    io.micro.toolkit.cli.CompletionCommand.class,
+  };
 
   @CommandLine.Spec CommandSpec spec;
 
