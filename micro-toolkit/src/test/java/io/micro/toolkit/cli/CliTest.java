@@ -224,11 +224,11 @@ class CliTest {
   void unknownCommandsAndFlagsGetUsageAndTheNearestMatch() {
     Result cmd = run("lst", "services");
     assertThat(cmd.exit()).isEqualTo(2);
-    assertThat(cmd.err()).contains("lst").contains("list");
+    assertThat(cmd.err()).contains("lst").contains("Did you mean").contains("list").contains("Usage: micro");
 
     Result flag = run("call", "--adress=x", "a", "b");
     assertThat(flag.exit()).isEqualTo(2);
-    assertThat(flag.err()).contains("--adress").contains("--address");
+    assertThat(flag.err()).contains("--adress").contains("--address").contains("Usage: micro call");
   }
 
   @Test
