@@ -12,7 +12,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * The {@code rpc} handler: resolves the path to a service and endpoint, calls it with the JSON (or
  * protobuf) payload built from the request, and answers the reply with the request's content type
- * (200, or 204 when the reply is empty).
+ * (200, or 204 when the reply is empty). A websocket upgrade opens a stream to the endpoint
+ * instead ({@link StreamBridge}).
  */
 final class RpcHandler implements HttpHandler {
   private final Backend backend;
@@ -36,6 +37,11 @@ final class RpcHandler implements HttpHandler {
       payload = proto ? req.body() : Payloads.json(req);
     } catch (MicroException e) {
       return CompletableFuture.completedFuture(HttpResponse.error(e));
+    }
+    if (req.isWebSocketUpgrade()) {
+      byte[] initial = req.query().isEmpty() ? new byte[0] : payload;
+      return CompletableFuture.completedFuture(HttpResponse.webSocket(
+          new StreamBridge(backend, t.service(), t.endpoint(), Backend.metadata(req), initial), "binary"));
     }
     String wire = proto ? "application/protobuf" : "application/json";
     String answerType = ct.isEmpty() || ct.equals("application/json-rpc") ? "application/json" : ct;
