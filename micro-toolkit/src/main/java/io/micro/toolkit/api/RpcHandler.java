@@ -46,7 +46,7 @@ final class RpcHandler implements HttpHandler {
     String wire = proto ? "application/protobuf" : "application/json";
     String answerType = ct.isEmpty() || ct.equals("application/json-rpc") ? "application/json" : ct;
     Request call = new Request(t.service(), t.endpoint(), payload, wire, Backend.metadata(req));
-    return backend.offLoop(() -> backend.client().callAsync(call, byte[].class, options))
+    return backend.call(t.service(), () -> backend.client().callAsync(call, byte[].class, options))
         .handle((reply, err) -> err != null ? backend.failure(err, t.service(), req)
             : reply.length == 0 ? HttpResponse.empty(204) : HttpResponse.of(200, answerType, reply));
   }

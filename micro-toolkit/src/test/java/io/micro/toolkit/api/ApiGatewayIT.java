@@ -92,7 +92,6 @@ class ApiGatewayIT {
   static MemoryBroker broker;
   static Service greeter;
   static Service apiGreeter;
-  static Client client;
   static com.sun.net.httpserver.HttpServer rest;
 
   @BeforeAll
@@ -105,7 +104,6 @@ class ApiGatewayIT {
     apiGreeter = Service.builder().name("com.example.api.greeter").registry(registry).broker(broker)
         .address("127.0.0.1:0").environment(Map.of()).handler("Say", new ApiSay()).build();
     apiGreeter.start();
-    client = Client.builder().selector(Selector.create(registry)).retries(1).build();
     rest = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     rest.createContext("/", ex -> {
       byte[] b = ("{\"msg\":\"rest " + ex.getRequestURI() + " via " + ex.getRequestHeaders().getFirst("X-Forwarded-For") + "\"}")
@@ -128,7 +126,6 @@ class ApiGatewayIT {
 
   @AfterAll
   static void stop() {
-    client.close();
     greeter.close();
     apiGreeter.close();
     rest.stop(0);
@@ -136,7 +133,7 @@ class ApiGatewayIT {
   }
 
   private static ApiGateway gateway(Consumer<ApiGateway.Builder> config) {
-    ApiGateway.Builder b = ApiGateway.builder().address("127.0.0.1:0").client(client)
+    ApiGateway.Builder b = ApiGateway.builder().address("127.0.0.1:0").client(Client.builder().retries(1))
         .selector(Selector.create(registry)).broker(() -> (Broker) broker).timeout(Duration.ofMillis(800))
         .maxBodySize(64 * 1024);
     config.accept(b);
