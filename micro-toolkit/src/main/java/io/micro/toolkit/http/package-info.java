@@ -8,12 +8,29 @@
  * <pre>{@code
  * try (HttpServer server = HttpServer.builder()
  *     .address("127.0.0.1:8080")
- *     .route("/hello", req -> HttpResponse.ok("application/json", "{\"msg\":\"hi\"}"))
+ *     .route("/hello", HttpHandler.sync(req -> HttpResponse.ok("application/json", "{\"msg\":\"hi\"}")))
  *     .build()
  *     .start()) {
  *   ...
  * }
  * }</pre>
+ *
+ * <p>Writing handlers:
+ *
+ * <ul>
+ *   <li>{@link io.micro.toolkit.http.HttpHandler#handle} runs on an event loop: return a stage
+ *       completed later by an asynchronous API ({@code Client#callAsync}), or wrap blocking code
+ *       with {@link io.micro.toolkit.http.HttpHandler#blocking}. A failed stage with a {@code
+ *       MicroException} becomes its status and error JSON.
+ *   <li>Websockets: answer {@link io.micro.toolkit.http.HttpResponse#webSocket} with a {@link
+ *       io.micro.toolkit.http.WebSocketHandler}; its {@link io.micro.toolkit.http.WebSocketSession}
+ *       sends from any thread.
+ *   <li>Reverse proxying: {@link io.micro.toolkit.http.HttpProxy#forward} (streamed, websockets
+ *       tunnelled) or {@link io.micro.toolkit.http.HttpProxy#exchange} (one collected answer).
+ *   <li>{@code --enable_stats}: {@link io.micro.toolkit.http.HttpStats} as {@code onResponse}
+ *       listener and {@code /stats} route; TLS flags: the {@link io.micro.toolkit.http.TlsOptions}
+ *       mixin; CORS flags: {@link io.micro.toolkit.http.Cors#parse}.
+ * </ul>
  */
 @NullMarked
 package io.micro.toolkit.http;
