@@ -48,6 +48,7 @@ public final class Micro implements Runnable {
     io.micro.toolkit.cli.RegisterCommand.class,
     io.micro.toolkit.cli.DeregisterCommand.class,
     io.micro.toolkit.cli.CallCommand.class,
+    io.micro.toolkit.cli.StreamCommand.class,
     io.micro.toolkit.cli.PublishCommand.class,
     io.micro.toolkit.cli.HealthCommand.class,
     io.micro.toolkit.cli.StatsCommand.class,
