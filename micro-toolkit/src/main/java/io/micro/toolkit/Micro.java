@@ -1,26 +1,59 @@
 package io.micro.toolkit;
 
+import io.micro.errors.MicroException;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The {@code micro} command: the root of the toolkit's subcommands (CLI, {@code sidecar},
  * {@code api}, {@code web}, {@code demo}). {@code bin/micro} runs {@link #main(String[])}.
  *
  * <p>Each subcommand lives in its own package ({@code io.micro.toolkit.cli}, {@code .sidecar},
- * {@code .api}, {@code .web}) and is listed in {@link #SUBCOMMANDS}.
+ * {@code .api}, {@code .web}) and is listed in {@link #SUBCOMMANDS}. The global flags ({@link
+ * GlobalOptions}) are declared here once and inherited by every subcommand; a subcommand gets the
+ * registry, client and broker they describe from {@link #toolkit(CommandSpec)}:
+ *
+ * <pre>{@code
+ * @Command(name = "sidecar", description = "...")
+ * public final class Sidecar implements Callable<Integer> {
+ *   @Spec CommandSpec spec;
+ *   public Integer call() {
+ *     Toolkit toolkit = Micro.toolkit(spec);   // lazily built from the flags, closed after call()
+ *     ...
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Exit status: 0 on success, 2 for a usage error (unknown command or flag, with the nearest
+ * match), 1 when the command fails; a failure prints {@code micro: <message>} on stderr, without a
+ * stack trace (set {@code MICRO_DEBUG=1} for one).
  */
 @Command(
     name = "micro",
     mixinStandardHelpOptions = true,
     versionProvider = Micro.Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
     description = "A microservice toolkit: CLI, sidecar, API gateway and web dashboard.")
 public final class Micro implements Runnable {
 
   /** The subcommands, in the order of the usage message. */
   static final Class<?>[] SUBCOMMANDS = {};
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandSpec spec;
+
+  @Mixin GlobalOptions globals = new GlobalOptions();
+
+  private final Toolkit.Builder base;
+  private @Nullable Toolkit toolkit;
+
+  private Micro(Toolkit.Builder base) {
+    this.base = base;
+  }
 
   /** Prints the usage: {@code micro} alone does nothing else. */
   @Override
@@ -28,13 +61,76 @@ public final class Micro implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** The command line of {@code micro}, with every subcommand. */
+  /** The command line of {@code micro}, with every subcommand, on the process's environment. */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new Micro());
+    return commandLine(Toolkit.builder());
+  }
+
+  /**
+   * The command line of {@code micro} whose toolkit starts from {@code base} (its environment,
+   * plugins and given parts; tests pass a registry here), with the flags of the command line
+   * added when a subcommand first asks for {@link #toolkit(CommandSpec)}. The toolkit is closed
+   * when {@link CommandLine#execute} returns.
+   */
+  public static CommandLine commandLine(Toolkit.Builder base) {
+    Micro micro = new Micro(Objects.requireNonNull(base, "base"));
+    CommandLine cl = new CommandLine(micro);
     for (Class<?> sub : SUBCOMMANDS) {
       cl.addSubcommand(sub);
     }
+    CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
+    cl.setExecutionStrategy(parsed -> {
+      try {
+        return run.execute(parsed);
+      } finally {
+        micro.closeToolkit();
+      }
+    });
+    cl.setExecutionExceptionHandler((e, line, parsed) -> {
+      line.getErr().println("micro: " + message(e));
+      if (System.getenv("MICRO_DEBUG") != null) {
+        e.printStackTrace(line.getErr());
+      }
+      return 1;
+    });
     return cl;
+  }
+
+  /**
+   * The toolkit of the {@code micro} command that {@code spec} belongs to (any subcommand, at any
+   * depth), built from the global flags on first use and closed when the command returns.
+   *
+   * @throws IllegalArgumentException naming a flag or variable that is invalid
+   * @throws IllegalStateException when {@code spec} is not part of a {@code micro} command line
+   */
+  public static Toolkit toolkit(CommandSpec spec) {
+    Object root = spec.root().userObject();
+    if (!(root instanceof Micro micro)) {
+      throw new IllegalStateException("not a micro command: " + spec.qualifiedName());
+    }
+    return micro.toolkit();
+  }
+
+  private synchronized Toolkit toolkit() {
+    if (toolkit == null) {
+      toolkit = base.flags(globals).build();
+    }
+    return toolkit;
+  }
+
+  private synchronized void closeToolkit() {
+    if (toolkit != null) {
+      toolkit.close();
+      toolkit = null;
+    }
+  }
+
+  private static String message(Throwable e) {
+    if (e instanceof MicroException me) {
+      return me.getMessage();
+    }
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.toString() : m;
   }
 
   /** Runs the command and exits with its status. */
