@@ -3,171 +3,170 @@ package io.micro.toolkit.sidecar;
 import io.micro.broker.Broker;
 import io.micro.broker.Delivery;
 import io.micro.broker.Event;
+import io.micro.broker.SubscribeOptions;
 import io.micro.broker.Subscription;
 import io.micro.broker.spi.GoMicroMessage;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
+import io.micro.errors.MicroException;
+import io.micro.toolkit.http.WebSocketHandler;
+import io.micro.toolkit.http.WebSocketSession;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@code /broker} websocket: publishes the client's messages in the order they came (at most
- * {@value #MAX_PENDING} waiting, then reading pauses) and pushes the subscription's events.
+ * One {@code /broker} websocket. Publishes the client's messages in the order they came, one at a
+ * time; more than {@value #MAX_PENDING} waiting closes the socket with 1013 (try again later).
+ * Pushes the subscription's events, waiting at most 10 s for each to be written; a client that
+ * does not read for that long is closed with 1008.
  */
-final class BrokerSocket extends SimpleChannelInboundHandler<WebSocketFrame> {
+final class BrokerSocket implements WebSocketHandler {
   private static final Logger LOG = LoggerFactory.getLogger(BrokerSocket.class);
-  private static final int MAX_PENDING = 64;
+  static final int MAX_PENDING = 1024;
   private static final long WRITE_TIMEOUT_MS = 10_000;
 
   private final Broker broker;
   private final String topic;
+  private final @Nullable String queue;
   private final Executor executor;
-  private final WebSocketServerHandshaker handshaker;
-  private final AtomicInteger pending = new AtomicInteger();
-  private volatile @Nullable Channel channel;
-  private volatile @Nullable Subscription subscription;
-  private volatile boolean closed;
+  private final Object lock = new Object();
+  private @Nullable Subscription subscription;
+  private boolean closed;
+  private int pending;
   private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
-  BrokerSocket(Broker broker, String topic, Executor executor, WebSocketServerHandshaker handshaker) {
+  BrokerSocket(Broker broker, String topic, @Nullable String queue, Executor executor) {
     this.broker = broker;
     this.topic = topic;
+    this.queue = queue;
     this.executor = executor;
-    this.handshaker = handshaker;
   }
 
   @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    channel = ctx.channel();
-    ctx.channel().closeFuture().addListener(f -> unsubscribe());
-  }
-
-  /** Keeps the subscription, or drops it at once when the socket closed meanwhile. */
-  void subscribed(Subscription sub) {
-    subscription = sub;
-    if (closed) {
-      unsubscribe();
+  public void onOpen(WebSocketSession session) {
+    SubscribeOptions opts = queue == null ? SubscribeOptions.DEFAULT
+        : SubscribeOptions.builder().queue(queue).build();
+    try {
+      executor.execute(() -> subscribe(session, opts));
+    } catch (RejectedExecutionException e) {
+      session.close(1013, "sidecar busy, try again later");
     }
   }
 
-  /** Closes the socket with {@code status} and {@code reason} (trimmed to fit a close frame). */
-  void fail(int status, String reason) {
-    Channel ch = channel;
-    if (ch == null) {
+  private void subscribe(WebSocketSession session, SubscribeOptions opts) {
+    Subscription sub;
+    try {
+      sub = broker.subscribe(topic, d -> push(session, d), opts);
+    } catch (RuntimeException e) {
+      String why = MicroException.from(Work.ERROR_ID, e).detail();
+      LOG.warn("/broker?topic={}: cannot subscribe: {}", topic, why);
+      session.close(1011, trim("cannot subscribe to " + topic + ": " + why));
       return;
     }
-    String r = reason.length() > 120 ? reason.substring(0, 120) : reason;
-    LOG.warn("/broker?topic={}: closing {} ({} {})", topic, ch.remoteAddress(), status, reason);
-    ch.writeAndFlush(new CloseWebSocketFrame(status, r)).addListener(ChannelFutureListener.CLOSE);
+    boolean drop;
+    synchronized (lock) {
+      drop = closed;
+      if (!drop) {
+        subscription = sub;
+      }
+    }
+    if (drop) {
+      unsubscribe(sub);
+    }
   }
 
-  /** Sends one event to the client; waits while the client's buffer is full, at most 10 s. */
-  void push(Delivery delivery) throws InterruptedException {
-    Channel ch = channel;
-    if (ch == null || !ch.isActive()) {
+  /** Sends one event to the client, waiting at most 10 s for the write. */
+  private void push(WebSocketSession session, Delivery delivery) throws InterruptedException {
+    if (!session.isOpen()) {
       return;
     }
-    byte[] json = GoMicroMessage.encode(delivery.event());
-    ChannelFuture f = ch.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(json)));
-    if (!ch.isWritable() && !ch.eventLoop().inEventLoop()
-        && !f.await(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-      fail(1008, "client too slow: events not read within 10 s");
+    String json = new String(GoMicroMessage.encode(delivery.event()), StandardCharsets.UTF_8);
+    try {
+      session.sendText(json).toCompletableFuture().get(WRITE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn("/broker?topic={}: client too slow, closing", topic);
+      session.close(1008, "client too slow: events not read within 10 s");
+    } catch (ExecutionException e) {
+      LOG.debug("/broker?topic={}: push failed: {}", topic, e.getCause().toString());
     }
   }
 
   @Override
-  protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-    if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
-      publish(ctx, ByteBufUtil.getBytes(frame.content()));
-    } else if (frame instanceof PingWebSocketFrame) {
-      ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
-    } else if (frame instanceof CloseWebSocketFrame) {
-      handshaker.close(ctx.channel(), (CloseWebSocketFrame) frame.retain());
-    }
+  public void onText(WebSocketSession session, String text) {
+    publish(session, text.getBytes(StandardCharsets.UTF_8));
   }
 
-  private void publish(ChannelHandlerContext ctx, byte[] body) {
+  @Override
+  public void onBinary(WebSocketSession session, byte[] data) {
+    publish(session, data);
+  }
+
+  private void publish(WebSocketSession session, byte[] body) {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put(Event.ID, UUID.randomUUID().toString());
     headers.put(Event.TOPIC, topic);
     Event event = Event.of(headers, body);
-    if (pending.incrementAndGet() >= MAX_PENDING) {
-      ctx.channel().config().setAutoRead(false);
-    }
-    tail = tail.thenRunAsync(() -> {
-      try {
-        broker.publish(topic, event);
-      } catch (RuntimeException e) {
-        LOG.warn("/broker?topic={}: publish failed: {}", topic, e.getMessage());
-      } finally {
-        if (pending.decrementAndGet() == MAX_PENDING / 2) {
-          ctx.channel().config().setAutoRead(true);
-        }
+    synchronized (lock) {
+      if (++pending > MAX_PENDING) {
+        pending--;
+        session.close(1013, "more than " + MAX_PENDING + " messages waiting to be published");
+        return;
       }
-    }, executor);
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof IdleStateEvent e) {
-      if (e.state() == IdleState.READER_IDLE) {
-        fail(1001, "nothing received for 60 s");
-      } else if (e.state() == IdleState.ALL_IDLE) {
-        ctx.writeAndFlush(new PingWebSocketFrame());
-      }
-    } else {
-      super.userEventTriggered(ctx, evt);
-    }
-  }
-
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof TooLongFrameException) {
-      fail(1009, cause.getMessage() == null ? "message too big" : cause.getMessage());
-    } else if (cause instanceof CorruptedWebSocketFrameException) {
-      ctx.close(); // the decoder has sent the close frame with its status (1009 for a big frame)
-    } else {
-      LOG.debug("/broker?topic={}: {}", topic, cause.toString());
-      ctx.close();
-    }
-  }
-
-  private void unsubscribe() {
-    closed = true;
-    Subscription sub = subscription;
-    subscription = null;
-    if (sub != null) {
-      executor.execute(() -> {
+      tail = tail.thenRunAsync(() -> {
         try {
-          sub.unsubscribe();
+          broker.publish(topic, event);
         } catch (RuntimeException e) {
-          LOG.debug("/broker?topic={}: unsubscribe failed: {}", topic, e.toString());
+          LOG.warn("/broker?topic={}: publish failed: {}", topic, e.getMessage());
+        } finally {
+          synchronized (lock) {
+            pending--;
+          }
         }
+      }, executor).exceptionally(t -> {
+        synchronized (lock) {
+          pending--;
+        }
+        LOG.warn("/broker?topic={}: publish not run: {}", topic, t.toString());
+        return null;
       });
     }
+  }
+
+  @Override
+  public void onClose(WebSocketSession session, int code, String reason) {
+    Subscription sub;
+    synchronized (lock) {
+      closed = true;
+      sub = subscription;
+      subscription = null;
+    }
+    if (sub != null) {
+      try {
+        executor.execute(() -> unsubscribe(sub));
+      } catch (RejectedExecutionException e) {
+        unsubscribe(sub);
+      }
+    }
+  }
+
+  private void unsubscribe(Subscription sub) {
+    try {
+      sub.unsubscribe();
+    } catch (RuntimeException e) {
+      LOG.debug("/broker?topic={}: unsubscribe failed: {}", topic, e.toString());
+    }
+  }
+
+  private static String trim(String reason) {
+    return reason.length() > 120 ? reason.substring(0, 120) : reason;
   }
 }

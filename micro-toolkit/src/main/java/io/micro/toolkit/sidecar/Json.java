@@ -49,7 +49,7 @@ final class Json {
     try {
       return MAPPER.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
-      throw MicroException.internalServerError(HttpFront.ERROR_ID, "cannot write JSON: %s",
+      throw MicroException.internalServerError(Work.ERROR_ID, "cannot write JSON: %s",
           e.getOriginalMessage()).withCause(e);
     }
   }

@@ -4,16 +4,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.micro.cmd.Options;
 import io.micro.errors.MicroException;
 import io.micro.registry.Registry;
 import io.micro.registry.Service;
-import io.netty.handler.codec.http.HttpMethod;
+import io.micro.toolkit.http.HttpHandler;
+import io.micro.toolkit.http.HttpRequest;
+import io.micro.toolkit.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code /registry}: {@code GET ?service=NAME} answers every version of the service (404 when there
@@ -23,8 +25,8 @@ import java.util.function.Supplier;
  * <p>Nodes are go-micro's {@code {"id","address":"host:port","metadata"}}; the 2016 shape with a
  * separate {@code "port"} is accepted too. Registry calls run on the sidecar's executor.
  */
-final class RegistryApi implements Route {
-  static final String ERROR_ID = "go.micro.sidecar";
+final class RegistryApi implements HttpHandler {
+  static final String ERROR_ID = Work.ERROR_ID;
 
   private final Registry registry;
   private final Executor executor;
@@ -35,44 +37,44 @@ final class RegistryApi implements Route {
   }
 
   @Override
-  public CompletableFuture<Reply> handle(Exchange x) {
-    HttpMethod m = x.method();
-    if (m.equals(HttpMethod.GET)) {
-      String name = x.param("service");
+  public CompletableFuture<HttpResponse> handle(HttpRequest x) {
+    String m = x.method();
+    if (m.equals("GET")) {
+      String name = x.queryParam("service");
       if (name == null) {
-        return async(() -> Reply.json(Json.write(registry.listServices())));
+        return async(() -> HttpResponse.json(200, Json.write(registry.listServices())));
       }
       if (name.isBlank()) {
-        return done(Reply.error(MicroException.badRequest(ERROR_ID,
+        return done(HttpResponse.error(MicroException.badRequest(ERROR_ID,
             "empty query parameter service (expected: a service name)")));
       }
       return async(() -> {
         List<Service> versions = registry.getService(name);
         if (versions.isEmpty()) {
-          return Reply.error(MicroException.notFound(ERROR_ID, "service %s: not found", name));
+          return HttpResponse.error(MicroException.notFound(ERROR_ID, "service %s: not found", name));
         }
-        return Reply.json(Json.write(versions));
+        return HttpResponse.json(200, Json.write(versions));
       });
     }
-    if (m.equals(HttpMethod.POST) || m.equals(HttpMethod.DELETE)) {
+    if (m.equals("POST") || m.equals("DELETE")) {
       Service service;
       Duration ttl;
       try {
         service = parse(x.body());
-        ttl = ttl(x.param("ttl"));
+        ttl = ttl(x.queryParam("ttl"));
       } catch (MicroException e) {
-        return done(Reply.error(e));
+        return done(HttpResponse.error(e));
       }
       return async(() -> {
-        if (m.equals(HttpMethod.POST)) {
+        if (m.equals("POST")) {
           registry.register(service, ttl);
         } else {
           registry.deregister(service);
         }
-        return Reply.ok();
+        return HttpResponse.empty(200);
       });
     }
-    return done(Reply.error(MicroException.methodNotAllowed(ERROR_ID,
+    return done(HttpResponse.error(MicroException.methodNotAllowed(ERROR_ID,
         "%s /registry (expected: GET, POST or DELETE)", m)));
   }
 
@@ -148,32 +150,28 @@ final class RegistryApi implements Route {
   }
 
   /** The {@code ttl} parameter: a Go duration ({@code 30s}, {@code 1m}) or seconds; none = no expiry. */
-  static Duration ttl(String text) {
-    if (text == null || text.isBlank() || text.strip().equals("0")) {
-      return Duration.ZERO;
-    }
+  static Duration ttl(@Nullable String text) {
     try {
-      return Options.builder().set("register_ttl", text).build().registerTtl();
+      return Work.duration(text);
     } catch (IllegalArgumentException e) {
-      throw MicroException.badRequest(ERROR_ID,
-          "ttl '%s' (expected: a duration such as 30s, 1m30s or 10 seconds)", text);
+      throw MicroException.badRequest(ERROR_ID, "ttl %s", e.getMessage());
     }
   }
 
-  private CompletableFuture<Reply> async(Supplier<Reply> work) {
-    return CompletableFuture.supplyAsync(() -> {
+  private CompletableFuture<HttpResponse> async(Supplier<HttpResponse> work) {
+    return Work.async(executor, () -> {
       try {
         return work.get();
       } catch (MicroException e) {
-        return Reply.error(e);
+        return HttpResponse.error(e);
       } catch (RuntimeException e) {
-        return Reply.error(MicroException.internalServerError(ERROR_ID, "registry %s: %s",
+        return HttpResponse.error(MicroException.internalServerError(ERROR_ID, "registry %s: %s",
             registry.name(), e.getMessage() == null ? e.toString() : e.getMessage()));
       }
-    }, executor);
+    });
   }
 
-  private static CompletableFuture<Reply> done(Reply r) {
+  private static CompletableFuture<HttpResponse> done(HttpResponse r) {
     return CompletableFuture.completedFuture(r);
   }
 }

@@ -6,7 +6,9 @@ import io.micro.client.Client;
 import io.micro.client.Request;
 import io.micro.errors.MicroException;
 import io.micro.metadata.Metadata;
-import io.netty.handler.codec.http.HttpMethod;
+import io.micro.toolkit.http.HttpHandler;
+import io.micro.toolkit.http.HttpRequest;
+import io.micro.toolkit.http.HttpResponse;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * HTTP status equal to the error code: 400 for bad input, 404 when the registry knows no such
  * service, 408 on timeout, the service's own code otherwise (500 when it has none).
  */
-final class RpcBridge implements Route {
+final class RpcBridge implements HttpHandler {
   static final String ERROR_ID = "go.micro.rpc";
   private static final Set<String> NOT_FORWARDED = Set.of("host", "content-length", "content-type",
       "connection", "keep-alive", "transfer-encoding", "upgrade", "te", "trailer", "accept",
@@ -50,24 +52,25 @@ final class RpcBridge implements Route {
   record Call(String service, String method, byte[] request, @Nullable String address) {}
 
   @Override
-  public CompletableFuture<Reply> handle(Exchange x) {
-    if (!x.method().equals(HttpMethod.POST)) {
-      return CompletableFuture.completedFuture(Reply.error(MicroException.methodNotAllowed(ERROR_ID,
+  public CompletableFuture<HttpResponse> handle(HttpRequest x) {
+    if (!x.method().equals("POST")) {
+      return CompletableFuture.completedFuture(HttpResponse.error(MicroException.methodNotAllowed(ERROR_ID,
           "%s /rpc (expected: POST)", x.method())));
     }
     Call call;
     CallOptions options;
     try {
-      call = parse(x.mediaType(), x.body());
+      call = parse(x.contentType(), x.body());
       options = options(x, call);
     } catch (MicroException e) {
-      return CompletableFuture.completedFuture(Reply.error(e));
+      return CompletableFuture.completedFuture(HttpResponse.error(e));
     }
     Request request = Request.json(call.service(), call.method(), call.request());
     // selection may consult the registry: not on the I/O thread
-    return CompletableFuture.supplyAsync(() -> client.callAsync(request, byte[].class, options), executor)
+    return Work.async(executor, () -> client.callAsync(request, byte[].class, options))
         .thenCompose(f -> f)
-        .handle((body, t) -> t == null ? Reply.json(body) : Reply.error(error(call, t)));
+        .handle((body, t) -> t == null ? HttpResponse.json(200, body)
+            : HttpResponse.error(error(call, t)));
   }
 
   /** Reads a JSON or form body; 400 naming the missing or malformed field. */
@@ -134,7 +137,7 @@ final class RpcBridge implements Route {
     }
   }
 
-  private static CallOptions options(Exchange x, Call call) {
+  private static CallOptions options(HttpRequest x, Call call) {
     Map<String, String> md = new LinkedHashMap<>();
     for (Map.Entry<String, String> h : x.headers()) {
       String key = h.getKey();
@@ -147,10 +150,9 @@ final class RpcBridge implements Route {
     if (timeout != null && !timeout.isBlank()) {
       Duration d;
       try {
-        d = RegistryApi.ttl(timeout);
-      } catch (MicroException e) {
-        throw MicroException.badRequest(ERROR_ID,
-            "Timeout header '%s' (expected: seconds or a duration such as 500ms)", timeout);
+        d = Work.duration(timeout);
+      } catch (IllegalArgumentException e) {
+        throw MicroException.badRequest(ERROR_ID, "Timeout header %s", e.getMessage());
       }
       if (!d.isZero()) {
         o = o.withTimeout(d);

@@ -4,23 +4,19 @@ import io.micro.broker.Broker;
 import io.micro.client.Client;
 import io.micro.errors.MicroException;
 import io.micro.registry.Registry;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import java.io.File;
-import java.net.InetSocketAddress;
+import io.micro.toolkit.http.Cors;
+import io.micro.toolkit.http.HttpRequest;
+import io.micro.toolkit.http.HttpResponse;
+import io.micro.toolkit.http.HttpServer;
+import io.micro.toolkit.http.Tls;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,8 +32,9 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>With an {@link App}, the sidecar registers the app while its health URL answers 2xx and
- * deregisters it while it does not and at {@link #close()}. Every listener bound is bounded: body
- * size (413), websocket message size (close 1009), idle connections, call time (504).
+ * deregisters it while it does not and at {@link #close()}. The listener is the toolkit's {@link
+ * HttpServer}: bounded body (413), websocket message (close 1009), request and idle times, call
+ * time (504), with CORS, TLS and the access log.
  *
  * <pre>{@code
  * try (Sidecar car = Sidecar.builder().registry(registry).client(client).broker(broker)
@@ -49,13 +46,19 @@ import org.jspecify.annotations.Nullable;
  * <p>The sidecar does not close the registry, client and broker it was given.
  */
 public final class Sidecar implements AutoCloseable {
+  private static final byte[] OK = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
+
   private final Builder b;
+  private final Registry registry;
+  private final Client client;
   private final ThreadPoolExecutor executor;
-  private @Nullable HttpFront front;
+  private @Nullable HttpServer server;
   private @Nullable AppRegistration app;
 
-  private Sidecar(Builder b) {
+  private Sidecar(Builder b, Registry registry, Client client) {
     this.b = b;
+    this.registry = registry;
+    this.client = client;
     AtomicInteger n = new AtomicInteger();
     this.executor = new ThreadPoolExecutor(b.workers, b.workers, 30, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(b.queue), r -> {
@@ -74,22 +77,31 @@ public final class Sidecar implements AutoCloseable {
   /**
    * Binds the listener and, with an app, starts registering it.
    *
-   * @throws IllegalStateException naming the address when it cannot bind, or the TLS files when
-   *     they cannot be read
+   * @throws IllegalStateException naming the address when it cannot bind
+   * @throws IllegalArgumentException naming a TLS file that cannot be read
    */
   public synchronized Sidecar start() {
-    if (front != null) {
+    if (server != null) {
       return this;
     }
-    SslContext ssl = ssl();
-    AppRegistration reg = b.app == null ? null : new AppRegistration(b.app, b.registry);
-    Map<String, Route> routes = new LinkedHashMap<>();
-    routes.put("/registry", new RegistryApi(b.registry, executor));
-    routes.put("/rpc", new RpcBridge(b.client, executor));
-    routes.put("/health", x -> health(x, reg));
-    front = HttpFront.start(new HttpFront.Settings(b.bind, ssl, new Cors(b.cors), b.maxBodyBytes,
-        max(b.idleTimeout, b.callTimeout.plusSeconds(5)), b.callTimeout, routes,
-        new BrokerBridge(b.broker, b.maxFrameBytes, executor, ssl != null)));
+    AppRegistration reg = b.app == null ? null : new AppRegistration(b.app, registry);
+    HttpServer s = HttpServer.builder()
+        .name("micro-sidecar")
+        .address(b.address)
+        .tls(b.tls)
+        .cors(b.cors)
+        .errorId(Work.ERROR_ID)
+        .maxBodySize(b.maxBodyBytes)
+        .maxWebSocketFrameSize(b.maxFrameBytes)
+        .handlerTimeout(b.callTimeout)
+        .accessLog(b.accessLog)
+        .route("/registry", new RegistryApi(registry, executor))
+        .route("/rpc", new RpcBridge(client, executor))
+        .route("/broker", new BrokerBridge(b.broker, executor))
+        .route("/health", req -> health(req, reg))
+        .build()
+        .start();
+    server = s;
     if (reg != null) {
       reg.start();
       app = reg;
@@ -99,10 +111,12 @@ public final class Sidecar implements AutoCloseable {
 
   /** The bound {@code host:port}; valid after {@link #start()}. */
   public String address() {
-    HttpFront f = Objects.requireNonNull(front, "not started");
-    InetSocketAddress a = f.address();
-    String host = a.getAddress().getHostAddress();
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+    return Objects.requireNonNull(server, "not started").hostPort();
+  }
+
+  /** {@code http://host:port} or {@code https://host:port}; valid after {@link #start()}. */
+  public String url() {
+    return Objects.requireNonNull(server, "not started").url();
   }
 
   /** Whether the app is registered now (false without an app). */
@@ -118,47 +132,27 @@ public final class Sidecar implements AutoCloseable {
       app.close();
       app = null;
     }
-    if (front != null) {
-      front.close();
-      front = null;
+    if (server != null) {
+      server.close();
+      server = null;
     }
     executor.shutdownNow();
   }
 
-  private CompletableFuture<Reply> health(Exchange x, @Nullable AppRegistration reg) {
-    if (!x.method().equals(HttpMethod.GET) && !x.method().equals(HttpMethod.HEAD)) {
-      return CompletableFuture.completedFuture(Reply.error(MicroException.methodNotAllowed(
-          HttpFront.ERROR_ID, "%s /health (expected: GET)", x.method())));
+  private CompletableFuture<HttpResponse> health(HttpRequest x, @Nullable AppRegistration reg) {
+    if (!x.method().equals("GET") && !x.method().equals("HEAD")) {
+      return CompletableFuture.completedFuture(HttpResponse.error(MicroException.methodNotAllowed(
+          Work.ERROR_ID, "%s /health (expected: GET)", x.method())));
     }
     if (reg == null) {
-      return CompletableFuture.completedFuture(Reply.json("{\"status\":\"ok\"}".getBytes()));
+      return CompletableFuture.completedFuture(HttpResponse.json(200, OK));
     }
-    return CompletableFuture.supplyAsync(() -> {
+    return Work.async(executor, () -> {
       AppRegistration.Health h = reg.check();
-      return h.status() == 200 ? Reply.json("{\"status\":\"ok\"}".getBytes())
-          : Reply.error(MicroException.of(HttpFront.ERROR_ID, h.status() >= 400 ? h.status() : 500,
-              h.problem()));
-    }, executor);
-  }
-
-  private @Nullable SslContext ssl() {
-    if (b.certFile == null) {
-      return null;
-    }
-    try {
-      SslContextBuilder sb = SslContextBuilder.forServer(b.certFile, Objects.requireNonNull(b.keyFile));
-      if (b.clientCaFile != null) {
-        sb.trustManager(b.clientCaFile).clientAuth(ClientAuth.REQUIRE);
-      }
-      return sb.build();
-    } catch (SSLException | IllegalArgumentException e) {
-      throw new IllegalStateException("TLS: cannot use certificate " + b.certFile + " and key "
-          + b.keyFile + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static Duration max(Duration a, Duration c) {
-    return a.compareTo(c) > 0 ? a : c;
+      return h.status() == 200 ? HttpResponse.json(200, OK)
+          : HttpResponse.error(MicroException.of(Work.ERROR_ID,
+              h.status() >= 400 && h.status() <= 599 ? h.status() : 500, h.problem()));
+    });
   }
 
   /** Configures a {@link Sidecar}; registry and client are required. Not thread-safe. */
@@ -166,18 +160,16 @@ public final class Sidecar implements AutoCloseable {
     private @Nullable Registry registry;
     private @Nullable Client client;
     private @Nullable Broker broker;
-    private InetSocketAddress bind = new InetSocketAddress("127.0.0.1", 8081);
-    private List<String> cors = List.of("*");
-    private @Nullable File certFile;
-    private @Nullable File keyFile;
-    private @Nullable File clientCaFile;
+    private String address = "127.0.0.1:8081";
+    private Cors cors = Cors.allowAll();
+    private @Nullable Tls tls;
     private @Nullable App app;
+    private boolean accessLog = true;
     private int maxBodyBytes = 4 << 20;
     private int maxFrameBytes = 1 << 20;
-    private Duration idleTimeout = Duration.ofSeconds(60);
     private Duration callTimeout = Duration.ofSeconds(60);
     private int workers = 64;
-    private int queue = 4096;
+    private final int queue = 4096;
 
     private Builder() {}
 
@@ -200,56 +192,42 @@ public final class Sidecar implements AutoCloseable {
     }
 
     /**
-     * Where to listen, {@code host:port} ({@code :8081} means all interfaces, port 0 any free
+     * Where to listen, {@code host:port} ({@code :8081} means every interface, port 0 any free
      * port); default {@code 127.0.0.1:8081}.
+     *
+     * @throws IllegalArgumentException naming the address when it is not {@code host:port}
      */
     public Builder address(String hostPort) {
-      String a = hostPort.strip();
-      int colon = a.lastIndexOf(':');
-      if (colon < 0) {
-        throw new IllegalArgumentException(
-            "sidecar_address: '" + hostPort + "' (expected: host:port, e.g. 127.0.0.1:8081)");
-      }
-      String host = a.substring(0, colon);
-      if (host.startsWith("[") && host.endsWith("]")) {
-        host = host.substring(1, host.length() - 1);
-      }
-      int port;
       try {
-        port = Integer.parseInt(a.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        port = -1;
+        HttpServer.builder().address(hostPort);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("sidecar_address: " + e.getMessage(), e);
       }
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException(
-            "sidecar_address: '" + hostPort + "' has no valid port (expected: 0..65535)");
-      }
-      this.bind = host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+      this.address = hostPort;
       return this;
     }
 
-    /** The origins browsers may call from ({@code *} = any, the default); empty = none. */
-    public Builder cors(List<String> origins) {
-      this.cors = List.copyOf(origins);
+    /** The origins browsers may call from (default {@link Cors#allowAll()}). */
+    public Builder cors(Cors cors) {
+      this.cors = Objects.requireNonNull(cors, "cors");
       return this;
     }
 
-    /** Serves HTTPS with this PEM certificate chain and PKCS#8 PEM key. */
-    public Builder tls(File certFile, File keyFile) {
-      this.certFile = Objects.requireNonNull(certFile, "certFile");
-      this.keyFile = Objects.requireNonNull(keyFile, "keyFile");
-      return this;
-    }
-
-    /** Requires client certificates signed by this PEM CA (mutual TLS); needs {@link #tls}. */
-    public Builder clientCa(File caFile) {
-      this.clientCaFile = Objects.requireNonNull(caFile, "caFile");
+    /** Serves HTTPS (and {@code wss://}) with {@code tls}; null (the default) serves plain HTTP. */
+    public Builder tls(@Nullable Tls tls) {
+      this.tls = tls;
       return this;
     }
 
     /** The app to register and health-check. */
     public Builder app(App app) {
       this.app = Objects.requireNonNull(app, "app");
+      return this;
+    }
+
+    /** Whether to write the access log (default true). */
+    public Builder accessLog(boolean on) {
+      this.accessLog = on;
       return this;
     }
 
@@ -265,18 +243,15 @@ public final class Sidecar implements AutoCloseable {
       return this;
     }
 
-    /** How long a connection may send nothing before it is closed (default 60 s). */
-    public Builder idleTimeout(Duration timeout) {
-      this.idleTimeout = positive("idleTimeout", timeout);
-      return this;
-    }
-
     /**
      * The longest a request may wait for its answer (default 60 s; 504 after it). The client's own
      * request timeout usually ends a call first.
      */
     public Builder callTimeout(Duration timeout) {
-      this.callTimeout = positive("callTimeout", timeout);
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("callTimeout: " + timeout + " (expected: > 0)");
+      }
+      this.callTimeout = timeout;
       return this;
     }
 
@@ -286,7 +261,7 @@ public final class Sidecar implements AutoCloseable {
       return this;
     }
 
-    /** A sidecar (not started); fails naming what is missing or inconsistent. */
+    /** A sidecar (not started); fails naming what is missing. */
     public Sidecar build() {
       if (registry == null) {
         throw new IllegalStateException("sidecar: no registry (expected: builder.registry(...))");
@@ -294,10 +269,7 @@ public final class Sidecar implements AutoCloseable {
       if (client == null) {
         throw new IllegalStateException("sidecar: no client (expected: builder.client(...))");
       }
-      if (clientCaFile != null && certFile == null) {
-        throw new IllegalStateException("sidecar: a client CA needs TLS (expected: builder.tls(...))");
-      }
-      return new Sidecar(this);
+      return new Sidecar(this, registry, client);
     }
 
     private static int atLeast(String name, int v, int min) {
@@ -305,13 +277,6 @@ public final class Sidecar implements AutoCloseable {
         throw new IllegalArgumentException(name + ": " + v + " (expected: >= " + min + ")");
       }
       return v;
-    }
-
-    private static Duration positive(String name, Duration d) {
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
-      }
-      return d;
     }
   }
 }
