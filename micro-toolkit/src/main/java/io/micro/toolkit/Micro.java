@@ -53,6 +53,7 @@ public final class Micro implements Runnable {
     io.micro.toolkit.cli.HealthCommand.class,
     io.micro.toolkit.cli.StatsCommand.class,
     io.micro.toolkit.cli.CompletionCommand.class,
+    io.micro.toolkit.sidecar.SidecarCommand.class,
   };
 
   @CommandLine.Spec CommandSpec spec;
