@@ -8,7 +8,8 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.LockSupport;
@@ -18,13 +19,14 @@ import java.util.concurrent.locks.LockSupport;
  * scheduled time whatever the answers do, and measures each latency from its <b>scheduled</b>
  * send time (so a stall counts for every request it delays: no coordinated omission).
  *
- * <p>Requests go over a pool of keep-alive connections, each serving one request at a time; a
- * request whose time has come takes an idle connection or opens a new one (up to 256). Plain
+ * <p>Requests go over 64 keep-alive connections, each serving one request at a time; a request
+ * whose time has come waits in a queue for a free connection (that wait is part of its latency).
+ * The first WARMUP seconds (default 3) are sent but not recorded. Plain
  * sockets and a tiny response reader keep the generator's own cost small and constant, so that
  * the difference between two targets is the targets'.
  *
  * <pre>
- * java -cp benchmarks/target/classes io.micro.benchmarks.OpenLoopLoad URL BODY RATE SECONDS
+ * java -cp benchmarks/target/classes io.micro.benchmarks.OpenLoopLoad URL BODY RATE SECONDS [WARMUP]
  * </pre>
  * Prints one line: {@code sent=N ok=N errors=N p50_us=.. p90_us=.. p99_us=.. p999_us=.. max_us=..}.
  */
@@ -32,16 +34,18 @@ public final class OpenLoopLoad {
   private final String host;
   private final int port;
   private final byte[] request;
-  private final ConcurrentLinkedQueue<Conn> idle = new ConcurrentLinkedQueue<>();
   private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "load");
     t.setDaemon(true);
     return t;
   });
   private final long[] latencies;
-  private volatile int done;
-  private volatile int errors;
-  private int opened;
+  private final LinkedBlockingQueue<long[]> queue = new LinkedBlockingQueue<>();
+  private final AtomicInteger done = new AtomicInteger();
+  private final AtomicInteger errors = new AtomicInteger();
+
+  /** Keep-alive connections, each with one request at a time; requests wait in a queue for one. */
+  private static final int CONNECTIONS = 64;
 
   private OpenLoopLoad(URI uri, String body, int max) {
     this.host = uri.getHost();
@@ -116,61 +120,59 @@ public final class OpenLoopLoad {
     return 0;
   }
 
-  private void fire(long scheduled, int index) {
-    Conn c = idle.poll();
-    try {
-      if (c == null) {
-        synchronized (this) {
-          if (opened >= 256) {
-            throw new IOException("more than 256 requests in flight");
-          }
-          opened++;
-        }
-        c = new Conn();
-      }
-    } catch (IOException e) {
-      errors++;
-      return;
-    }
-    Conn conn = c;
-    workers.execute(() -> {
+  /** One connection's loop: takes the next due request, sends it, records its latency. */
+  private void work() {
+    Conn conn = null;
+    while (true) {
+      long[] job;
       try {
-        boolean ok = conn.exchange();
-        latencies[index] = (System.nanoTime() - scheduled) / 1000;
-        if (!ok) {
-          errors++;
-        }
-        idle.add(conn);
-      } catch (IOException e) {
-        errors++;
-        latencies[index] = -1;
-        try {
-          conn.socket.close();
-        } catch (IOException ignored) {
-          // closing a broken connection
-        }
-        synchronized (this) {
-          opened--;
-        }
-      } finally {
-        synchronized (this) {
-          done++;
-        }
+        job = queue.take();
+      } catch (InterruptedException e) {
+        return;
       }
-    });
+      try {
+        if (conn == null) {
+          conn = new Conn();
+        }
+        boolean ok = conn.exchange();
+        if (job[1] >= 0) {
+          latencies[(int) job[1]] = (System.nanoTime() - job[0]) / 1000;
+        }
+        if (!ok) {
+          errors.incrementAndGet();
+        }
+      } catch (IOException e) {
+        errors.incrementAndGet();
+        if (conn != null) {
+          try {
+            conn.socket.close();
+          } catch (IOException ignored) {
+            // closing a broken connection
+          }
+        }
+        conn = null;
+      } finally {
+        done.incrementAndGet();
+      }
+    }
   }
 
-  /** Runs the load; args: URL BODY RATE SECONDS. */
+  /** Runs the load; args: URL BODY RATE SECONDS [WARMUP]. */
   public static void main(String[] args) throws Exception {
     URI uri = URI.create(args[0]);
     String body = args[1];
     int rate = Integer.parseInt(args[2]);
     int seconds = Integer.parseInt(args[3]);
+    int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 3;
     int total = rate * seconds;
+    int warm = rate * warmup;
     OpenLoopLoad load = new OpenLoopLoad(uri, body, total);
+    for (int i = 0; i < CONNECTIONS; i++) {
+      load.workers.execute(load::work);
+    }
     long interval = 1_000_000_000L / rate;
     long start = System.nanoTime() + 10_000_000L;
-    for (int i = 0; i < total; i++) {
+    for (int i = 0; i < warm + total; i++) {
       long scheduled = start + i * interval;
       long wait;
       while ((wait = scheduled - System.nanoTime()) > 0) {
@@ -180,15 +182,15 @@ public final class OpenLoopLoad {
           Thread.onSpinWait();
         }
       }
-      load.fire(scheduled, i);
+      load.queue.add(new long[] {scheduled, i - warm});
     }
     long deadline = System.nanoTime() + 30_000_000_000L;
-    while (load.done + load.errors < total && System.nanoTime() < deadline) {
+    while (load.done.get() < warm + total && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
     long[] ok = Arrays.stream(load.latencies).filter(l -> l > 0).sorted().toArray();
     System.out.printf("sent=%d ok=%d errors=%d p50_us=%d p90_us=%d p99_us=%d p999_us=%d max_us=%d%n",
-        total, ok.length, load.errors, pct(ok, 50), pct(ok, 90), pct(ok, 99), pct(ok, 99.9),
+        total, ok.length, load.errors.get(), pct(ok, 50), pct(ok, 90), pct(ok, 99), pct(ok, 99.9),
         ok.length == 0 ? 0 : ok[ok.length - 1]);
     System.exit(0);
   }

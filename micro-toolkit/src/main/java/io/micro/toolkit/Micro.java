@@ -54,6 +54,7 @@ public final class Micro implements Runnable {
     io.micro.toolkit.cli.StatsCommand.class,
     io.micro.toolkit.cli.CompletionCommand.class,
     io.micro.toolkit.sidecar.SidecarCommand.class,
+    io.micro.toolkit.api.ApiCommand.class,
   };
 
   @CommandLine.Spec CommandSpec spec;
