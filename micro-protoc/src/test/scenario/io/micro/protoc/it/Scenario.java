@@ -1,0 +1,88 @@
+package io.micro.protoc.it;
+
+import io.micro.client.CallOptions;
+import io.micro.client.Client;
+import io.micro.errors.MicroException;
+import io.micro.protoc.it.echo.EchoClient;
+import io.micro.protoc.it.echo.EchoHandler;
+import io.micro.protoc.it.echo.EchoOuterClass.Ping;
+import io.micro.server.Server;
+import io.micro.metadata.Metadata;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import micro.test.users.User;
+import micro.test.users.UserDirectoryClient;
+import micro.test.users.UserDirectoryHandler;
+import micro.test.users.UserQuery;
+
+/**
+ * Compiled by the test together with the generated code: serves implementations of the generated
+ * handler interfaces on a real server on 127.0.0.1 and calls them through the generated clients.
+ * Returns one line per observation, which the test compares.
+ */
+public final class Scenario implements Callable<List<String>> {
+
+  /** Implements the generated interface, plus a public method that must not become an endpoint. */
+  static final class EchoImpl implements EchoHandler {
+    @Override
+    public Ping.Pong call(Ping request) {
+      String user = Metadata.current().get("X-User").orElse("-");
+      return Ping.Pong.newBuilder().setText("echo: " + request.getText() + " user=" + user).build();
+    }
+
+    @Override
+    public Ping.Pong fail(Ping request) {
+      throw MicroException.of("micro.test.echo", request.getCode(), "failed: " + request.getText());
+    }
+
+    public String notAnEndpoint(String s) {
+      return s;
+    }
+  }
+
+  static final class Users implements UserDirectoryHandler {
+    @Override
+    public User getUser(UserQuery request) {
+      return User.newBuilder().setId(request.getId()).setName("user " + request.getId()).build();
+    }
+
+    @Override
+    public Ping.Pong ping(Ping request) {
+      return Ping.Pong.newBuilder().setText("pong " + request.getText()).build();
+    }
+  }
+
+  @Override
+  public List<String> call() throws Exception {
+    List<String> out = new ArrayList<>();
+    try (Server server = Server.builder().name(EchoClient.SERVICE).address("127.0.0.1:0").build();
+        Client client = Client.builder().build()) {
+      EchoHandler.register(server, new EchoImpl());
+      UserDirectoryHandler.register(server, new Users());
+      server.start();
+      server.endpoints().forEach(e -> out.add("endpoint " + e.name()));
+      CallOptions to = CallOptions.DEFAULT.withAddress(server.address()).withRetries(0);
+
+      EchoClient echo = EchoClient.create(client).withOptions(to.withHeader("X-User", "ann"));
+      out.add("service " + echo.service());
+      out.add("content-type " + echo.options().contentType());
+      out.add("call " + echo.call(Ping.newBuilder().setText("hi").build()).getText());
+      out.add("async " + echo.callAsync(Ping.newBuilder().setText("later").build()).get().getText());
+      try {
+        echo.fail(Ping.newBuilder().setText("no").setCode(409).build());
+        out.add("fail returned");
+      } catch (MicroException e) {
+        out.add("fail " + e.code() + " " + e.detail());
+      }
+      EchoClient json = echo.withOptions(to.withContentType("application/json"));
+      out.add("json " + json.call(Ping.newBuilder().setText("as json").build()).getText());
+
+      UserDirectoryClient users = UserDirectoryClient.create(client, EchoClient.SERVICE).withOptions(to);
+      out.add("users.service-default " + UserDirectoryClient.SERVICE);
+      out.add("getUser " + users.getUser(UserQuery.newBuilder().setId("7").build()).getName());
+      out.add("ping " + users.ping(Ping.newBuilder().setText("x").build()).getText());
+    }
+    return out;
+  }
+}
