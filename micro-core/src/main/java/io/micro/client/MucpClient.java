@@ -69,6 +69,24 @@ final class MucpClient implements Client {
   }
 
   @Override
+  public <Req, Resp> ClientStream<Req, Resp> stream(Request request, Class<Resp> responseType,
+      CallOptions options) {
+    throw new UnsupportedOperationException("stream: not implemented yet");
+  }
+
+  @Override
+  public <Resp> ClientStream<Object, Resp> serverStream(Request request, Class<Resp> responseType,
+      CallOptions options) {
+    throw new UnsupportedOperationException("serverStream: not implemented yet");
+  }
+
+  @Override
+  public <Req, Resp> AsyncClientStream<Req> streamAsync(Request request, Class<Resp> responseType,
+      CallOptions options, io.micro.stream.StreamObserver<Resp> observer) {
+    throw new UnsupportedOperationException("streamAsync: not implemented yet");
+  }
+
+  @Override
   public <T> T proxy(Class<T> api, String service) {
     return proxy(api, service, CallOptions.DEFAULT);
   }
