@@ -20,6 +20,8 @@ final class ServiceWriter {
   private static final String RECEIVER = "io.micro.stream.StreamReceiver";
   private static final String BIDI = "io.micro.stream.BidiStream";
   private static final String CLIENT_STREAM = "io.micro.client.ClientStream";
+  private static final String ASYNC_STREAM = "io.micro.client.AsyncClientStream";
+  private static final String OBSERVER = "io.micro.stream.StreamObserver";
 
   private ServiceWriter() {}
 
@@ -86,6 +88,13 @@ final class ServiceWriter {
       w.line("");
       clientMethod(w, m);
     }
+    if (s.methods().stream().anyMatch(m -> m.kind() != Kind.UNARY)) {
+      w.line("");
+      w.open("private <Req, Resp> " + CLIENT_STREAM + "<Req, Resp> open(String endpoint, Req placeholder,"
+          + " Class<Resp> responseType) {");
+      w.line("return client.stream(request(endpoint, placeholder), responseType, options);");
+      w.close("}");
+    }
     w.line("");
     w.open("private io.micro.client.Request request(String endpoint, Object body) {");
     w.line("return io.micro.client.Request.of(service, endpoint, body);");
@@ -123,9 +132,88 @@ final class ServiceWriter {
             + ".class, options);");
         w.close("}");
       }
-      default -> throw new GenerationException("method " + m.endpoint() + ": " + m.kind()
-          + " methods are not supported by this build (expected: unary methods)");
+      case SERVER_STREAM -> {
+        doc.add("Calls the server-streaming {@code " + m.endpoint() + "}: sends {@code request}, ends the");
+        doc.add("sending side and returns the stream to {@link " + CLIENT_STREAM + "#receive() receive}");
+        doc.add("responses from until {@code null}. Close it when done (try-with-resources).");
+        doc.add("");
+        doc.add("@throws io.micro.errors.MicroException when the stream cannot be opened or the request");
+        doc.add("    not sent");
+        w.javadoc(doc);
+        w.open("public " + clientStream(m) + " " + m.javaName() + "(" + m.input() + " request) {");
+        w.line(clientStream(m) + " stream = open(\"" + m.endpoint() + "\", " + m.input()
+            + ".getDefaultInstance(), " + m.output() + ".class);");
+        w.open("try {");
+        w.line("stream.send(request);");
+        w.line("stream.closeSend();");
+        w.close("} catch (RuntimeException e) {");
+        w.depthIn();
+        w.line("stream.close();");
+        w.line("throw e;");
+        w.close("}");
+        w.line("return stream;");
+        w.close("}");
+        w.line("");
+        List<String> async = new ArrayList<>(m.comment());
+        if (!async.isEmpty()) {
+          async.add("");
+        }
+        async.add("Calls the server-streaming {@code " + m.endpoint() + "} without blocking: sends {@code");
+        async.add("request} and ends the sending side; responses go to {@code observer}. The returned");
+        async.add("handle cancels the stream or tells when it is {@code done()}.");
+        async.add("");
+        async.add("@throws io.micro.errors.MicroException when the stream cannot be opened");
+        w.javadoc(async);
+        w.open("public " + ASYNC_STREAM + "<" + m.input() + "> " + m.javaName() + "Async("
+            + m.input() + " request, " + OBSERVER + "<" + m.output() + "> observer) {");
+        w.line(ASYNC_STREAM + "<" + m.input() + "> stream = client.streamAsync(request(\""
+            + m.endpoint() + "\", " + m.input() + ".getDefaultInstance()), " + m.output()
+            + ".class, options, observer);");
+        w.line("stream.send(request).thenCompose(sent -> stream.closeSend());");
+        w.line("return stream;");
+        w.close("}");
+      }
+      case CLIENT_STREAM, BIDI -> {
+        boolean bidi = m.kind() == Kind.BIDI;
+        doc.add("Opens the " + (bidi ? "bidirectional" : "client-streaming") + " stream {@code "
+            + m.endpoint() + "}: {@link " + CLIENT_STREAM + "#send send}");
+        doc.add(bidi
+            ? "requests and {@link " + CLIENT_STREAM + "#receive() receive} responses in any order,"
+            : "requests, {@link " + CLIENT_STREAM + "#closeSend() closeSend()}, then {@link "
+                + CLIENT_STREAM + "#receive() receive}");
+        doc.add(bidi ? "{@link " + CLIENT_STREAM + "#closeSend() closeSend()} when done sending. Close"
+            : "the one response. Close");
+        doc.add("the stream when done (try-with-resources).");
+        doc.add("");
+        doc.add("@throws io.micro.errors.MicroException when the stream cannot be opened");
+        w.javadoc(doc);
+        w.open("public " + clientStream(m) + " " + m.javaName() + "() {");
+        w.line("return open(\"" + m.endpoint() + "\", " + m.input() + ".getDefaultInstance(), "
+            + m.output() + ".class);");
+        w.close("}");
+        w.line("");
+        List<String> async = new ArrayList<>(m.comment());
+        if (!async.isEmpty()) {
+          async.add("");
+        }
+        async.add("Opens the " + (bidi ? "bidirectional" : "client-streaming") + " stream {@code "
+            + m.endpoint() + "} without blocking on");
+        async.add("responses: they go to {@code observer}; send requests and end with {@code");
+        async.add("closeSend()} on the returned handle.");
+        async.add("");
+        async.add("@throws io.micro.errors.MicroException when the stream cannot be opened");
+        w.javadoc(async);
+        w.open("public " + ASYNC_STREAM + "<" + m.input() + "> " + m.javaName() + "Async("
+            + OBSERVER + "<" + m.output() + "> observer) {");
+        w.line("return client.streamAsync(request(\"" + m.endpoint() + "\", " + m.input()
+            + ".getDefaultInstance()), " + m.output() + ".class, options, observer);");
+        w.close("}");
+      }
     }
+  }
+
+  private static String clientStream(Method m) {
+    return CLIENT_STREAM + "<" + m.input() + ", " + m.output() + ">";
   }
 
   /** The source of {@code <Service>Handler}. */

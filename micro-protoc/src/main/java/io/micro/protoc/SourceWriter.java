@@ -29,6 +29,12 @@ final class SourceWriter {
     return line(line);
   }
 
+  /** Indents what follows (after a line such as {@code } catch (E e) {}). */
+  SourceWriter depthIn() {
+    depth++;
+    return this;
+  }
+
   /** A Javadoc comment of the given paragraphs; {@code lines} must already be escaped. */
   SourceWriter javadoc(List<String> lines) {
     if (lines.isEmpty()) {

@@ -110,7 +110,10 @@ class GeneratedCodeIT {
       List<String> seen = run.call();
       assertThat(seen).containsExactly(
           "endpoint Echo.Call",
+          "endpoint Echo.Chat",
+          "endpoint Echo.Count",
           "endpoint Echo.Fail",
+          "endpoint Echo.Sum",
           "endpoint UserDirectory.GetUser",
           "endpoint UserDirectory.Ping",
           "service micro.test.echo",

@@ -8,6 +8,9 @@ import io.micro.protoc.it.echo.EchoHandler;
 import io.micro.protoc.it.echo.EchoOuterClass.Ping;
 import io.micro.server.Server;
 import io.micro.metadata.Metadata;
+import io.micro.stream.BidiStream;
+import io.micro.stream.StreamReceiver;
+import io.micro.stream.StreamSender;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,6 +37,27 @@ public final class Scenario implements Callable<List<String>> {
     @Override
     public Ping.Pong fail(Ping request) {
       throw MicroException.of("micro.test.echo", request.getCode(), "failed: " + request.getText());
+    }
+
+    @Override
+    public void count(Ping request, StreamSender<Ping.Pong> responses) {
+      for (int i = 1; i <= request.getCode(); i++) {
+        responses.send(Ping.Pong.newBuilder().setText(request.getText() + " " + i).build());
+      }
+    }
+
+    @Override
+    public Ping.Pong sum(StreamReceiver<Ping> requests) {
+      StringBuilder all = new StringBuilder();
+      requests.forEach(p -> all.append(p.getText()));
+      return Ping.Pong.newBuilder().setText(all.toString()).build();
+    }
+
+    @Override
+    public void chat(BidiStream<Ping, Ping.Pong> stream) {
+      for (Ping p = stream.receive(); p != null; p = stream.receive()) {
+        stream.send(Ping.Pong.newBuilder().setText("re: " + p.getText()).build());
+      }
     }
 
     public String notAnEndpoint(String s) {
