@@ -353,7 +353,7 @@ final class Router {
     return routed && m.micro("Target") == null;
   }
 
-  private static Metadata metadata(Message request, String local, String remote) {
+  static Metadata metadata(Message request, String local, String remote) {
     return Metadata.of(request.headers()).with("Local", local).with("Remote", remote);
   }
 
