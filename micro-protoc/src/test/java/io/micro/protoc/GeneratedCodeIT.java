@@ -122,6 +122,13 @@ class GeneratedCodeIT {
           "async echo: later user=ann",
           "fail 409 failed: no",
           "json echo: as json user=-",
+          "count [n 1, n 2, n 3]",
+          "sum abc then null",
+          "chat re: x",
+          "chat re: y",
+          "chat end null",
+          "countAsync [m 1, m 2] completed",
+          "chatAsync [re: p, re: q] completed",
           "users.service-default micro.test.users",
           "getUser user 7",
           "ping pong x");

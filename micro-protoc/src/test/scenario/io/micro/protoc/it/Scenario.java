@@ -1,6 +1,8 @@
 package io.micro.protoc.it;
 
+import io.micro.client.AsyncClientStream;
 import io.micro.client.CallOptions;
+import io.micro.client.ClientStream;
 import io.micro.client.Client;
 import io.micro.errors.MicroException;
 import io.micro.protoc.it.echo.EchoClient;
@@ -10,10 +12,13 @@ import io.micro.server.Server;
 import io.micro.metadata.Metadata;
 import io.micro.stream.BidiStream;
 import io.micro.stream.StreamReceiver;
+import io.micro.stream.StreamObserver;
 import io.micro.stream.StreamSender;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import micro.test.users.User;
 import micro.test.users.UserDirectoryClient;
 import micro.test.users.UserDirectoryHandler;
@@ -77,6 +82,31 @@ public final class Scenario implements Callable<List<String>> {
     }
   }
 
+  /** Collects what a stream delivers to its observer. */
+  static final class Collected implements StreamObserver<Ping.Pong> {
+    private final List<String> messages = new CopyOnWriteArrayList<>();
+    private volatile String end = "open";
+
+    @Override
+    public void onNext(Ping.Pong message) {
+      messages.add(message.getText());
+    }
+
+    @Override
+    public void onError(MicroException error) {
+      end = "error " + error.code();
+    }
+
+    @Override
+    public void onCompleted() {
+      end = "completed";
+    }
+
+    String result() {
+      return messages + " " + end;
+    }
+  }
+
   @Override
   public List<String> call() throws Exception {
     List<String> out = new ArrayList<>();
@@ -101,6 +131,45 @@ public final class Scenario implements Callable<List<String>> {
       }
       EchoClient json = echo.withOptions(to.withContentType("application/json"));
       out.add("json " + json.call(Ping.newBuilder().setText("as json").build()).getText());
+
+      // server streaming, blocking: receive until null
+      try (ClientStream<Ping, Ping.Pong> count = echo.count(Ping.newBuilder().setText("n").setCode(3).build())) {
+        List<String> got = new ArrayList<>();
+        for (Ping.Pong p = count.receive(); p != null; p = count.receive()) {
+          got.add(p.getText());
+        }
+        out.add("count " + got);
+      }
+      // client streaming: send, closeSend, one response
+      try (ClientStream<Ping, Ping.Pong> sum = echo.sum()) {
+        for (String t : List.of("a", "b", "c")) {
+          sum.send(Ping.newBuilder().setText(t).build());
+        }
+        sum.closeSend();
+        out.add("sum " + sum.receive().getText() + " then " + sum.receive());
+      }
+      // bidi: one answer per request, in step
+      try (ClientStream<Ping, Ping.Pong> chat = echo.chat()) {
+        for (String t : List.of("x", "y")) {
+          chat.send(Ping.newBuilder().setText(t).build());
+          out.add("chat " + chat.receive().getText());
+        }
+        chat.closeSend();
+        out.add("chat end " + chat.receive());
+      }
+      // server streaming, async: responses go to the observer
+      Collected collected = new Collected();
+      AsyncClientStream<Ping> async = echo.countAsync(Ping.newBuilder().setText("m").setCode(2).build(), collected);
+      async.done().get(30, TimeUnit.SECONDS);
+      out.add("countAsync " + collected.result());
+      // bidi, async
+      Collected chatted = new Collected();
+      AsyncClientStream<Ping> chatAsync = echo.chatAsync(chatted);
+      chatAsync.send(Ping.newBuilder().setText("p").build()).get(30, TimeUnit.SECONDS);
+      chatAsync.send(Ping.newBuilder().setText("q").build()).get(30, TimeUnit.SECONDS);
+      chatAsync.closeSend().get(30, TimeUnit.SECONDS);
+      chatAsync.done().get(30, TimeUnit.SECONDS);
+      out.add("chatAsync " + chatted.result());
 
       UserDirectoryClient users = UserDirectoryClient.create(client, EchoClient.SERVICE).withOptions(to);
       out.add("users.service-default " + UserDirectoryClient.SERVICE);
