@@ -18,6 +18,7 @@ import java.util.Map;
  * @param defaultService the registry name used when none is given: the proto package, else the
  *     service name in lower case, as protoc-gen-micro
  * @param comment the service's comment lines, Javadoc-escaped
+ * @param deprecated the service has {@code option deprecated = true}
  * @param methods the methods in declaration order
  */
 record ServiceModel(
@@ -26,6 +27,7 @@ record ServiceModel(
     String handlerName,
     String defaultService,
     List<String> comment,
+    boolean deprecated,
     List<Method> methods) {
 
   /** The kind of an RPC, from its {@code stream} keywords. */
@@ -50,9 +52,10 @@ record ServiceModel(
    * @param output the fully qualified Java class of the response message
    * @param kind unary or which side streams
    * @param comment the method's comment lines, Javadoc-escaped
+   * @param deprecated the method has {@code option deprecated = true}
    */
   record Method(String goName, String javaName, String endpoint, String input, String output,
-      Kind kind, List<String> comment) {}
+      Kind kind, List<String> comment, boolean deprecated) {}
 
   /** The client class's simple name, e.g. {@code SayClient}. */
   String clientClass() {
@@ -87,14 +90,14 @@ record ServiceModel(
       String javaName = Names.javaMethod(goName);
       Method method = new Method(goName, javaName, handler + "." + goName,
           types.javaName(m.getInputType()), types.javaName(m.getOutputType()), Kind.of(m),
-          comments.method(index, i));
+          comments.method(index, i), m.getOptions().getDeprecated());
       unique(endpoints, method.endpoint(), m.getName(), service.getName(), "endpoint");
       unique(javaNames, javaName, m.getName(), service.getName(), "Java method name");
       unique(javaNames, javaName + "Async", m.getName(), service.getName(), "Java method name");
       methods.add(method);
     }
     return new ServiceModel(file.getName(), JavaTypes.javaPackage(file), handler, defaultService,
-        comments.service(index), List.copyOf(methods));
+        comments.service(index), service.getOptions().getDeprecated(), List.copyOf(methods));
   }
 
   private static void unique(Map<String, String> seen, String name, String method, String service,

@@ -37,6 +37,7 @@ final class ServiceWriter {
     doc.add("<p>Requests are encoded as {@code application/protobuf} unless the call options name");
     doc.add("another content type. Instances are immutable and safe for concurrent use.");
     w.javadoc(doc);
+    deprecated(w, s.deprecated());
     w.open("public final class " + s.clientClass() + " {");
     w.javadoc(List.of("The registry name this client calls unless told otherwise: {@code "
         + s.defaultService() + "}."));
@@ -114,6 +115,7 @@ final class ServiceWriter {
         doc.add("");
         doc.add("@throws io.micro.errors.MicroException the error of the call");
         w.javadoc(doc);
+        deprecated(w, m.deprecated());
         w.open("public " + m.output() + " " + m.javaName() + "(" + m.input() + " request) {");
         w.line("return client.call(request(\"" + m.endpoint() + "\", request), " + m.output()
             + ".class, options);");
@@ -126,6 +128,7 @@ final class ServiceWriter {
         async.add("Calls {@code " + m.endpoint() + "} without blocking: the future completes with the");
         async.add("reply or fails with the {@link io.micro.errors.MicroException} of the call.");
         w.javadoc(async);
+        deprecated(w, m.deprecated());
         w.open("public " + FUTURE + "<" + m.output() + "> " + m.javaName() + "Async(" + m.input()
             + " request) {");
         w.line("return client.callAsync(request(\"" + m.endpoint() + "\", request), " + m.output()
@@ -140,6 +143,7 @@ final class ServiceWriter {
         doc.add("@throws io.micro.errors.MicroException when the stream cannot be opened or the request");
         doc.add("    not sent");
         w.javadoc(doc);
+        deprecated(w, m.deprecated());
         w.open("public " + clientStream(m) + " " + m.javaName() + "(" + m.input() + " request) {");
         w.line(clientStream(m) + " stream = open(\"" + m.endpoint() + "\", " + m.input()
             + ".getDefaultInstance(), " + m.output() + ".class);");
@@ -164,6 +168,7 @@ final class ServiceWriter {
         async.add("");
         async.add("@throws io.micro.errors.MicroException when the stream cannot be opened");
         w.javadoc(async);
+        deprecated(w, m.deprecated());
         w.open("public " + ASYNC_STREAM + "<" + m.input() + "> " + m.javaName() + "Async("
             + m.input() + " request, " + OBSERVER + "<" + m.output() + "> observer) {");
         w.line(ASYNC_STREAM + "<" + m.input() + "> stream = client.streamAsync(request(\""
@@ -187,6 +192,7 @@ final class ServiceWriter {
         doc.add("");
         doc.add("@throws io.micro.errors.MicroException when the stream cannot be opened");
         w.javadoc(doc);
+        deprecated(w, m.deprecated());
         w.open("public " + clientStream(m) + " " + m.javaName() + "() {");
         w.line("return open(\"" + m.endpoint() + "\", " + m.input() + ".getDefaultInstance(), "
             + m.output() + ".class);");
@@ -203,12 +209,19 @@ final class ServiceWriter {
         async.add("");
         async.add("@throws io.micro.errors.MicroException when the stream cannot be opened");
         w.javadoc(async);
+        deprecated(w, m.deprecated());
         w.open("public " + ASYNC_STREAM + "<" + m.input() + "> " + m.javaName() + "Async("
             + OBSERVER + "<" + m.output() + "> observer) {");
         w.line("return client.streamAsync(request(\"" + m.endpoint() + "\", " + m.input()
             + ".getDefaultInstance()), " + m.output() + ".class, options, observer);");
         w.close("}");
       }
+    }
+  }
+
+  private static void deprecated(SourceWriter w, boolean deprecated) {
+    if (deprecated) {
+      w.line("@java.lang.Deprecated");
     }
   }
 
@@ -230,6 +243,7 @@ final class ServiceWriter {
     doc.add("answer with that error; any other exception answers with a 500. During a call,");
     doc.add("{@link io.micro.metadata.Metadata#current()} holds the caller's metadata.");
     w.javadoc(doc);
+    deprecated(w, s.deprecated());
     w.open("public interface " + iface + " {");
     for (Method m : s.methods()) {
       w.line("");
@@ -239,6 +253,7 @@ final class ServiceWriter {
       }
       mdoc.add("Serves {@code " + m.endpoint() + "}.");
       w.javadoc(mdoc);
+      deprecated(w, m.deprecated());
       w.line(handlerSignature(m, m.javaName()) + ";");
     }
     w.line("");

@@ -79,6 +79,9 @@ class GeneratedCodeIT {
         .contains("Call answers with the text it got, prefixed with \"echo: \".");
     String handler = Files.readString(generated.resolve("io/micro/protoc/it/echo/EchoHandler.java"));
     assertThat(handler).contains("Fail answers with the error whose code is in the request.");
+    String users = Files.readString(generated.resolve("micro/test/users/UserDirectoryClient.java"));
+    assertThat(users).contains("Old: use Echo.Call.")
+        .containsPattern("@java.lang.Deprecated\\s+public \\S+ ping\\(");
   }
 
   @Test

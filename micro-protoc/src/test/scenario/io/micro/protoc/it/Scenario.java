@@ -77,6 +77,7 @@ public final class Scenario implements Callable<List<String>> {
     }
 
     @Override
+    @Deprecated
     public Ping.Pong ping(Ping request) {
       return Ping.Pong.newBuilder().setText("pong " + request.getText()).build();
     }
@@ -108,6 +109,7 @@ public final class Scenario implements Callable<List<String>> {
   }
 
   @Override
+  @SuppressWarnings("deprecation") // calls the deprecated UserDirectory.Ping on purpose
   public List<String> call() throws Exception {
     List<String> out = new ArrayList<>();
     try (Server server = Server.builder().name(EchoClient.SERVICE).address("127.0.0.1:0").build();
