@@ -41,18 +41,18 @@ final class ServiceWriter {
     w.open("public final class " + s.clientClass() + " {");
     w.javadoc(List.of("The registry name this client calls unless told otherwise: {@code "
         + s.defaultService() + "}."));
-    w.line("public static final String SERVICE = \"" + s.defaultService() + "\";");
+    w.line("public static final java.lang.String SERVICE = \"" + s.defaultService() + "\";");
     w.line("");
     w.line("private final " + CLIENT + " client;");
-    w.line("private final String service;");
+    w.line("private final java.lang.String service;");
     w.line("private final " + CALL_OPTIONS + " options;");
     w.line("");
-    w.open("private " + s.clientClass() + "(" + CLIENT + " client, String service, "
+    w.open("private " + s.clientClass() + "(" + CLIENT + " client, java.lang.String service, "
         + CALL_OPTIONS + " options) {");
     w.line("this.client = java.util.Objects.requireNonNull(client, \"client\");");
     w.line("this.service = java.util.Objects.requireNonNull(service, \"service\");");
     w.open("if (service.isBlank()) {");
-    w.line("throw new IllegalArgumentException(");
+    w.line("throw new java.lang.IllegalArgumentException(");
     w.line("    \"service: '\" + service + \"' (expected: a service name, e.g. \" + SERVICE + \")\");");
     w.close("}");
     w.line("this.options = options.contentType().isEmpty()");
@@ -67,7 +67,7 @@ final class ServiceWriter {
     w.javadoc(List.of("A client of the service registered as {@code service} over {@code client}.",
         "",
         "@throws IllegalArgumentException when {@code service} is blank"));
-    w.open("public static " + s.clientClass() + " create(" + CLIENT + " client, String service) {");
+    w.open("public static " + s.clientClass() + " create(" + CLIENT + " client, java.lang.String service) {");
     w.line("return new " + s.clientClass() + "(client, service, " + CALL_OPTIONS + ".DEFAULT);");
     w.close("}");
     w.line("");
@@ -77,7 +77,7 @@ final class ServiceWriter {
     w.close("}");
     w.line("");
     w.javadoc(List.of("The registry name of the service this client calls."));
-    w.open("public String service() {");
+    w.open("public java.lang.String service() {");
     w.line("return service;");
     w.close("}");
     w.line("");
@@ -91,13 +91,13 @@ final class ServiceWriter {
     }
     if (s.methods().stream().anyMatch(m -> m.kind() != Kind.UNARY)) {
       w.line("");
-      w.open("private <Req, Resp> " + CLIENT_STREAM + "<Req, Resp> open(String endpoint, Req placeholder,"
-          + " Class<Resp> responseType) {");
+      w.open("private <Req, Resp> " + CLIENT_STREAM + "<Req, Resp> open(java.lang.String endpoint, Req placeholder,"
+          + " java.lang.Class<Resp> responseType) {");
       w.line("return client.stream(request(endpoint, placeholder), responseType, options);");
       w.close("}");
     }
     w.line("");
-    w.open("private io.micro.client.Request request(String endpoint, Object body) {");
+    w.open("private io.micro.client.Request request(java.lang.String endpoint, java.lang.Object body) {");
     w.line("return io.micro.client.Request.of(service, endpoint, body);");
     w.close("}");
     w.close("}");
@@ -150,7 +150,7 @@ final class ServiceWriter {
         w.open("try {");
         w.line("stream.send(request);");
         w.line("stream.closeSend();");
-        w.close("} catch (RuntimeException e) {");
+        w.close("} catch (java.lang.RuntimeException e) {");
         w.depthIn();
         w.line("stream.close();");
         w.line("throw e;");

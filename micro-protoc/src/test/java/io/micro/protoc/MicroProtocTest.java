@@ -49,7 +49,7 @@ class MicroProtocTest {
     String client = content(response, "go/micro/srv/greeter/SayClient.java");
     assertThat(client)
         .contains("package go.micro.srv.greeter;")
-        .contains("public static final String SERVICE = \"go.micro.srv.greeter\";")
+        .contains("public static final java.lang.String SERVICE = \"go.micro.srv.greeter\";")
         .contains("client.call(request(\"Say.Hello\", request), "
             + "go.micro.srv.greeter.Greeter.Response.class, options)");
     assertThat(content(response, "go/micro/srv/greeter/SayHandler.java"))
