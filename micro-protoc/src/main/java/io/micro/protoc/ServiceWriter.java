@@ -34,8 +34,9 @@ final class ServiceWriter {
     doc.add("{@link " + CLIENT + "}.");
     doc.add("");
     doc.addAll(paragraph(s.comment()));
-    doc.add("<p>Requests are encoded as {@code application/protobuf} unless the call options name");
-    doc.add("another content type. Instances are immutable and safe for concurrent use.");
+    doc.add("<p>Requests are encoded with the client's content type ({@code application/json} by");
+    doc.add("default, as go-micro's) unless the call options name another, such as {@code");
+    doc.add("application/protobuf}. Instances are immutable and safe for concurrent use.");
     w.javadoc(doc);
     deprecated(w, s.deprecated());
     w.open("public final class " + s.clientClass() + " {");
@@ -55,8 +56,7 @@ final class ServiceWriter {
     w.line("throw new java.lang.IllegalArgumentException(");
     w.line("    \"service: '\" + service + \"' (expected: a service name, e.g. \" + SERVICE + \")\");");
     w.close("}");
-    w.line("this.options = options.contentType().isEmpty()");
-    w.line("    ? options.withContentType(\"application/protobuf\") : options;");
+    w.line("this.options = java.util.Objects.requireNonNull(options, \"options\");");
     w.close("}");
     w.line("");
     w.javadoc(List.of("A client of the service {@link #SERVICE} over {@code client}."));

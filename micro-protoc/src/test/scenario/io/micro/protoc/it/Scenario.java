@@ -122,7 +122,7 @@ public final class Scenario implements Callable<List<String>> {
 
       EchoClient echo = EchoClient.create(client).withOptions(to.withHeader("X-User", "ann"));
       out.add("service " + echo.service());
-      out.add("content-type " + echo.options().contentType());
+      out.add("content-type '" + echo.options().contentType() + "'");
       out.add("call " + echo.call(Ping.newBuilder().setText("hi").build()).getText());
       out.add("async " + echo.callAsync(Ping.newBuilder().setText("later").build()).get().getText());
       try {
@@ -131,8 +131,8 @@ public final class Scenario implements Callable<List<String>> {
       } catch (MicroException e) {
         out.add("fail " + e.code() + " " + e.detail());
       }
-      EchoClient json = echo.withOptions(to.withContentType("application/json"));
-      out.add("json " + json.call(Ping.newBuilder().setText("as json").build()).getText());
+      EchoClient proto = echo.withOptions(to.withContentType("application/protobuf"));
+      out.add("proto " + proto.call(Ping.newBuilder().setText("as proto").build()).getText());
 
       // server streaming, blocking: receive until null
       try (ClientStream<Ping, Ping.Pong> count = echo.count(Ping.newBuilder().setText("n").setCode(3).build())) {

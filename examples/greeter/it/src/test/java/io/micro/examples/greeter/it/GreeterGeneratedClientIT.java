@@ -49,9 +49,12 @@ class GreeterGeneratedClientIT {
   }
 
   @Test
-  void helloAnswersHelloJohn() throws Exception {
+  void helloAnswersHelloJohnInJsonAndInProtobuf() throws Exception {
     assertThat(say.hello(Request.newBuilder().setName("John").build()).getMsg())
         .isEqualTo("Hello John");
+    SayClient proto = say.withOptions(say.options().withContentType("application/protobuf"));
+    assertThat(proto.hello(Request.newBuilder().setName("Jane").build()).getMsg())
+        .isEqualTo("Hello Jane");
     assertThat(say.helloAsync(Request.newBuilder().setName("Ann").build()).get().getMsg())
         .isEqualTo("Hello Ann");
   }
