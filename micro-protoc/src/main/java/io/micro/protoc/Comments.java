@@ -41,8 +41,8 @@ final class Comments {
     }
     List<String> out = new ArrayList<>();
     for (String line : text.strip().split("\n", -1)) {
-      out.add(escape(line.stripTrailing().startsWith(" ") ? line.stripTrailing().substring(1)
-          : line.stripTrailing()));
+      String trimmed = line.stripTrailing(); // protoc keeps the space after "//"
+      out.add(escape(trimmed.startsWith(" ") ? trimmed.substring(1) : trimmed));
     }
     return out.size() == 1 && out.get(0).isEmpty() ? List.of() : out;
   }

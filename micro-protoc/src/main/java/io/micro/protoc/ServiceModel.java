@@ -6,6 +6,7 @@ import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -79,7 +80,7 @@ record ServiceModel(
     String handler = Names.goCamelCase(service.getName());
     String defaultService = !defaultServiceOverride.isEmpty() ? defaultServiceOverride
         : !file.getPackage().isEmpty() ? file.getPackage()
-        : service.getName().toLowerCase(java.util.Locale.ROOT);
+        : service.getName().toLowerCase(Locale.ROOT);
     Comments comments = new Comments(file);
     List<Method> methods = new ArrayList<>();
     Map<String, String> javaNames = new HashMap<>();

@@ -14,6 +14,7 @@ import io.micro.stream.BidiStream;
 import io.micro.stream.StreamReceiver;
 import io.micro.stream.StreamObserver;
 import io.micro.stream.StreamSender;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -118,7 +119,10 @@ public final class Scenario implements Callable<List<String>> {
       UserDirectoryHandler.register(server, new Users());
       server.start();
       server.endpoints().forEach(e -> out.add("endpoint " + e.name()));
-      CallOptions to = CallOptions.DEFAULT.withAddress(server.address()).withRetries(0);
+      // generous deadlines: the machine running the tests may be busy; no retries, so every call
+      // below is made exactly once
+      CallOptions to = CallOptions.DEFAULT.withAddress(server.address()).withRetries(0)
+          .withTimeout(Duration.ofSeconds(60)).withConnectionTimeout(Duration.ofSeconds(60));
 
       EchoClient echo = EchoClient.create(client).withOptions(to.withHeader("X-User", "ann"));
       out.add("service " + echo.service());

@@ -35,7 +35,8 @@ class GreeterGeneratedClientIT {
         "--server_address=127.0.0.1:" + port, "--registry=memory").awaitPort(port);
     client = Client.builder().build();
     say = SayClient.create(client).withOptions(CallOptions.DEFAULT
-        .withAddress("127.0.0.1:" + port).withTimeout(Duration.ofSeconds(30)));
+        .withAddress("127.0.0.1:" + port).withTimeout(Duration.ofSeconds(60))
+        .withConnectionTimeout(Duration.ofSeconds(60)));
   }
 
   @AfterAll
