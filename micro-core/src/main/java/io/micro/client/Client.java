@@ -62,9 +62,11 @@ public interface Client extends AutoCloseable {
    * connection, as go-micro does. The request's body is go-micro's placeholder first message, which
    * servers discard (go-micro's generated clients send an empty message: pass {@code Map.of()} or an
    * empty protobuf message); every message after it goes through {@link ClientStream#send}. The
-   * stream's deadline is {@link CallOptions#withTimeout} or else the client's request timeout,
-   * counted from now, and is sent as the {@code Timeout} header. Node selection retries like a call;
-   * once the stream is open nothing is retried.
+   * stream's deadline is {@link CallOptions#withTimeout} (or the deadline of the request being
+   * served, if sooner), counted from now and sent as the {@code Timeout} header; without either a
+   * stream has no deadline, as in go-micro (the client's request timeout bounds unary calls only).
+   * Connection errors while opening move on to the next node, up to the call's retries; once the
+   * stream is open nothing is retried.
    *
    * @param <Req> the type of the messages to send (not checked until each is encoded)
    * @param <Resp> the type responses are decoded into
@@ -99,7 +101,9 @@ public interface Client extends AutoCloseable {
    * case) and decodes the reply into the return type. A method may take the request (or nothing,
    * which sends an empty map) and optionally a trailing {@link CallOptions}; returning {@code
    * CompletableFuture<R>} or {@code CompletionStage<R>} makes it asynchronous, returning {@code void}
-   * ignores the reply body. Default methods run as written; {@code equals}, {@code hashCode} and
+   * ignores the reply body. Returning {@code ClientStream<Req, Resp>} opens a stream: with a request
+   * parameter it is server streaming (the request is sent and the sending side closed, as {@link
+   * #serverStream}), without one the caller sends (client streaming, bidirectional). Default methods run as written; {@code equals}, {@code hashCode} and
    * {@code toString} are those of the proxy itself.
    *
    * @throws IllegalArgumentException when {@code api} is not an interface or has a method of another

@@ -48,10 +48,12 @@ public final class Micro implements Runnable {
     io.micro.toolkit.cli.RegisterCommand.class,
     io.micro.toolkit.cli.DeregisterCommand.class,
     io.micro.toolkit.cli.CallCommand.class,
+    io.micro.toolkit.cli.StreamCommand.class,
     io.micro.toolkit.cli.PublishCommand.class,
     io.micro.toolkit.cli.HealthCommand.class,
     io.micro.toolkit.cli.StatsCommand.class,
     io.micro.toolkit.cli.CompletionCommand.class,
+    io.micro.toolkit.sidecar.SidecarCommand.class,
     io.micro.toolkit.api.ApiCommand.class,
   };
 
@@ -89,6 +91,7 @@ public final class Micro implements Runnable {
     for (Class<?> sub : SUBCOMMANDS) {
       cl.addSubcommand(sub);
     }
+    withVersion(cl);
     CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
     cl.setExecutionStrategy(parsed -> {
       try {
@@ -143,6 +146,12 @@ public final class Micro implements Runnable {
       toolkit.close();
       toolkit = null;
     }
+  }
+
+  /** {@code micro call -V} prints the version too. */
+  private static void withVersion(CommandLine cl) {
+    cl.getCommandSpec().versionProvider(new Version());
+    cl.getSubcommands().values().forEach(Micro::withVersion);
   }
 
   private static String message(Throwable e) {

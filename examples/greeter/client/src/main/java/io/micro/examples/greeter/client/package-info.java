@@ -1,6 +1,6 @@
 /**
  * The greeter client of go-micro's examples on Micro for Java: one call of {@code Say.Hello}
- * through a typed proxy of the {@link io.micro.examples.greeter.client.Say} interface.
+ * through {@link io.micro.examples.greeter.SayClient}, the client micro-protoc generates.
  */
 @NullMarked
 package io.micro.examples.greeter.client;

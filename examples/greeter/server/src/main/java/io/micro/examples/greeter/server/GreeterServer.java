@@ -2,6 +2,8 @@ package io.micro.examples.greeter.server;
 
 import io.micro.Service;
 import io.micro.examples.greeter.Request;
+import io.micro.examples.greeter.SayClient;
+import io.micro.examples.greeter.SayHandler;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -17,12 +19,12 @@ public final class GreeterServer {
   /** Starts the service, registers it, and blocks until the process is asked to stop. */
   public static void main(String[] args) {
     Service service = Service.builder()
-        .name("go.micro.srv.greeter")
+        .name(SayClient.SERVICE) // go.micro.srv.greeter: the proto package
         .args(args)
-        .handler(new Say())
         .build();
+    SayHandler.register(service.server(), new Say()); // Say.Hello, Say.Greetings, Say.Chat
     // also a subscriber: logs every message published on the service's own topic
-    service.server().subscribe("go.micro.srv.greeter", Request.class, (md, req) ->
+    service.server().subscribe(SayClient.SERVICE, Request.class, (md, req) ->
         LoggerFactory.getLogger(GreeterServer.class).info("received message name={} metadata={}",
             req.getName(), md));
     service.run();
