@@ -60,7 +60,10 @@ public final class Sidecar implements AutoCloseable {
     this.registry = registry;
     this.client = client;
     AtomicInteger n = new AtomicInteger();
-    this.executor = new ThreadPoolExecutor(b.workers, b.workers, 30, TimeUnit.SECONDS,
+    // A few core threads do the usual short work (parsing, call set-up); more start only when the
+    // queue is full, up to the configured maximum: idle threads cost memory (their stacks).
+    int core = Math.min(b.workers, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+    this.executor = new ThreadPoolExecutor(core, b.workers, 30, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(b.queue), r -> {
           Thread t = new Thread(r, "micro-sidecar-" + n.incrementAndGet());
           t.setDaemon(true);
@@ -255,7 +258,10 @@ public final class Sidecar implements AutoCloseable {
       return this;
     }
 
-    /** Threads for registry calls, call set-up and publishing (default 64). */
+    /**
+     * The most threads for registry calls, call set-up and publishing (default 64); twice the
+     * processors (at least 4) run at once, more start only when {@code 4096} tasks wait.
+     */
     public Builder workers(int n) {
       this.workers = atLeast("workers", n, 1);
       return this;
