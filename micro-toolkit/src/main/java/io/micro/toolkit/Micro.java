@@ -42,7 +42,10 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class Micro implements Runnable {
 
   /** The subcommands, in the order of the usage message. */
-  static final Class<?>[] SUBCOMMANDS = {};
+  static final Class<?>[] SUBCOMMANDS = {
+    io.micro.toolkit.web.WebCommand.class,
+    io.micro.toolkit.demo.DemoCommand.class,
+  };
 
   @CommandLine.Spec CommandSpec spec;
 
