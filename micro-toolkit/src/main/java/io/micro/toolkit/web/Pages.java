@@ -102,7 +102,7 @@ final class Pages {
       options.append("<option").append(n.equals(service) ? " selected" : "").append('>')
           .append(esc(n)).append("</option>");
     }
-    String body = "<h1>Call</h1>"
+    String body = "<h1>Call</h1><div class=\"call-grid\">"
         + "<form id=\"call-form\" class=\"call\" data-endpoint=\"" + esc(endpoint) + "\">"
         + "<label>Service <select id=\"call-service\" name=\"service\">" + options + "</select></label>"
         + "<label>Endpoint <select id=\"call-endpoint\" name=\"endpoint\"></select></label>"
@@ -114,8 +114,8 @@ final class Pages {
         + "<label>Timeout (seconds) <input id=\"call-timeout\" type=\"number\" min=\"0.1\""
         + " step=\"0.1\" placeholder=\"default\"></label>"
         + "<button id=\"call-submit\" type=\"submit\">Call</button></form>"
-        + "<h2>Response <span id=\"call-latency\" class=\"muted\"></span></h2>"
-        + "<pre id=\"call-response\" class=\"response\"></pre>";
+        + "<section><h2>Response <span id=\"call-latency\" class=\"muted\"></span></h2>"
+        + "<pre id=\"call-response\" class=\"response\"></pre></section></div>";
     return Html.page("Call", "Call", stats, body);
   }
 
