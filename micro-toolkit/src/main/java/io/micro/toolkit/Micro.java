@@ -43,6 +43,7 @@ public final class Micro implements Runnable {
 
   /** The subcommands, in the order of the usage message. */
   static final Class<?>[] SUBCOMMANDS = {
+    io.micro.toolkit.sidecar.SidecarCommand.class,
     io.micro.toolkit.web.WebCommand.class,
     io.micro.toolkit.demo.DemoCommand.class,
   };

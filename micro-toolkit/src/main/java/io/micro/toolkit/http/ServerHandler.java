@@ -1,0 +1,429 @@
+package io.micro.toolkit.http;
+
+import io.micro.errors.MicroException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
+import java.util.Locale;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads requests of one connection, dispatches them and writes the answers, one at a time. */
+final class ServerHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger ACCESS = LoggerFactory.getLogger("io.micro.toolkit.http.access");
+  private static final Logger LOG = LoggerFactory.getLogger(ServerHandler.class);
+  private static final byte[] NONE = new byte[0];
+
+  private final HttpServer server;
+  private final HttpServer.Builder o;
+
+  private io.netty.handler.codec.http.@Nullable HttpRequest head;
+  private @Nullable CompositeByteBuf body;
+  private boolean discarding;
+  private @Nullable ScheduledFuture<?> readTimer;
+  private @Nullable InFlight inFlight;
+  private ChannelHandlerContext ctx;
+
+  ServerHandler(HttpServer server) {
+    this.server = server;
+    this.o = server.options();
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    try {
+      if (msg instanceof io.netty.handler.codec.http.HttpRequest req) {
+        onHead(req);
+      }
+      if (msg instanceof HttpContent content && !discarding && head != null) {
+        onContent(content);
+      }
+    } finally {
+      io.netty.util.ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void onHead(io.netty.handler.codec.http.HttpRequest req) {
+    if (req.decoderResult().isFailure()) {
+      Throwable cause = req.decoderResult().cause();
+      int code = cause instanceof TooLongHttpLineException ? 414
+          : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+      discarding = true;
+      fail(req, code, "malformed request: " + (cause == null ? "?" : cause.getMessage()), false);
+      return;
+    }
+    if (inFlight != null || head != null) {
+      // pipelined before the previous answer: reading is paused, so this does not happen
+      discarding = true;
+      return;
+    }
+    long length = HttpUtil.getContentLength(req, -1L);
+    if (length > o.maxBodySize) {
+      discarding = true;
+      fail(req, 413, "request body of " + length + " bytes exceeds the limit of " + o.maxBodySize + " bytes", false);
+      return;
+    }
+    discarding = false;
+    head = req;
+    body = null;
+    if (HttpUtil.is100ContinueExpected(req)) {
+      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+    }
+    readTimer = ctx.executor().schedule(() -> {
+      if (head != null && inFlight == null) {
+        io.netty.handler.codec.http.HttpRequest h = head;
+        discardBody();
+        discarding = true;
+        fail(h, 408, "request not received within " + o.readTimeout.toMillis() + " ms", false);
+      }
+    }, o.readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void onContent(HttpContent content) {
+    ByteBuf data = content.content();
+    if (data.isReadable()) {
+      if (body == null) {
+        body = ctx.alloc().compositeBuffer(64);
+      }
+      if ((long) body.readableBytes() + data.readableBytes() > o.maxBodySize) {
+        io.netty.handler.codec.http.HttpRequest h = head;
+        discardBody();
+        discarding = true;
+        fail(h, 413, "request body exceeds the limit of " + o.maxBodySize + " bytes", false);
+        return;
+      }
+      body.addComponent(true, data.retain());
+    }
+    if (content instanceof LastHttpContent) {
+      cancelReadTimer();
+      io.netty.handler.codec.http.HttpRequest h = head;
+      byte[] bytes = NONE;
+      if (body != null) {
+        bytes = new byte[body.readableBytes()];
+        body.readBytes(bytes);
+        body.release();
+        body = null;
+      }
+      head = null;
+      dispatch(h, bytes);
+    }
+  }
+
+  private void dispatch(io.netty.handler.codec.http.HttpRequest h, byte[] bytes) {
+    ctx.channel().config().setAutoRead(false);
+    String uri = h.uri();
+    QueryStringDecoder decoded;
+    String problem = null;
+    try {
+      decoded = new QueryStringDecoder(uri);
+      problem = checkPath(uri, decoded);
+    } catch (IllegalArgumentException e) {
+      decoded = null;
+      problem = "malformed request target " + quote(uri) + ": " + e.getMessage();
+    }
+    boolean keepAlive = HttpUtil.isKeepAlive(h);
+    HttpRequest req = new HttpRequest(h.method().name(), uri,
+        decoded == null ? new QueryStringDecoder("/") : decoded, h.headers(), bytes,
+        ctx.channel().remoteAddress(), server.secure(), keepAlive, ctx);
+    InFlight f = new InFlight(req, h.protocolVersion());
+    inFlight = f;
+    if (problem != null) {
+      f.respond(HttpResponse.error(MicroException.badRequest(o.errorId, "%s", problem)));
+      return;
+    }
+    if (o.cors.enabled() && h.method().equals(HttpMethod.OPTIONS)) {
+      f.respond(HttpResponse.empty(200));
+      return;
+    }
+    HttpServer.Route route = server.route(req.path());
+    if (route == null) {
+      f.respond(HttpResponse.error(MicroException.notFound(o.errorId, "no handler for path %s", req.path())));
+      return;
+    }
+    CompletionStage<HttpResponse> stage;
+    try {
+      stage = route.handler().handle(req);
+    } catch (RuntimeException e) {
+      f.respond(errorResponse(e));
+      return;
+    }
+    f.timer = ctx.executor().schedule(() -> f.respond(HttpResponse.error(MicroException.of(o.errorId, 504,
+        "no answer within " + o.handlerTimeout.toMillis() + " ms"))), o.handlerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    stage.whenComplete((resp, err) -> {
+      if (ctx.executor().inEventLoop()) {
+        f.respond(err != null ? errorResponse(err) : resp);
+      } else {
+        ctx.executor().execute(() -> f.respond(err != null ? errorResponse(err) : resp));
+      }
+    });
+  }
+
+  private HttpResponse errorResponse(Throwable err) {
+    Throwable t = err;
+    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (!(t instanceof MicroException)) {
+      LOG.warn("handler failed", t);
+    }
+    return HttpResponse.error(MicroException.from(o.errorId, t));
+  }
+
+  /** The reason the target is refused, or null. */
+  static @Nullable String checkPath(String uri, QueryStringDecoder decoded) {
+    if (!uri.startsWith("/")) {
+      return "request target " + quote(uri) + " is not an absolute path";
+    }
+    String raw = decoded.rawPath().toLowerCase(Locale.ROOT);
+    if (raw.contains("%2f") || raw.contains("%5c") || raw.contains("%00") || raw.indexOf('\\') >= 0) {
+      return "path " + quote(decoded.rawPath()) + " contains an encoded '/', '\\' or NUL";
+    }
+    String path = decoded.path();
+    for (String seg : path.split("/", -1)) {
+      if (seg.equals(".") || seg.equals("..")) {
+        return "path " + quote(path) + " contains a '" + seg + "' segment";
+      }
+    }
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        return "path " + quote(path) + " contains a control character";
+      }
+    }
+    return null;
+  }
+
+  private static String quote(String s) {
+    String cut = s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    return "'" + cut.replaceAll("[\\p{Cntrl}]", "?") + "'";
+  }
+
+  /** Answers an error that was found before a handler ran; closes unless {@code keep}. */
+  private void fail(io.netty.handler.codec.http.HttpRequest h, int code, String detail, boolean keep) {
+    cancelReadTimer();
+    head = null;
+    ctx.channel().config().setAutoRead(false);
+    HttpRequest req = new HttpRequest(h.method().name(), h.uri(), new QueryStringDecoder("/"), h.headers(), NONE,
+        ctx.channel().remoteAddress(), server.secure(), keep, ctx);
+    InFlight f = new InFlight(req, h.protocolVersion().isKeepAliveDefault() ? HttpVersion.HTTP_1_1 : h.protocolVersion());
+    inFlight = f;
+    f.respond(HttpResponse.error(MicroException.of(o.errorId, code, detail)));
+  }
+
+  private void discardBody() {
+    if (body != null) {
+      body.release();
+      body = null;
+    }
+    head = null;
+  }
+
+  private void cancelReadTimer() {
+    if (readTimer != null) {
+      readTimer.cancel(false);
+      readTimer = null;
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent && inFlight == null && head == null) {
+      ctx.close();
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    cancelReadTimer();
+    discardBody();
+    InFlight f = inFlight;
+    if (f != null && f.timer != null) {
+      f.timer.cancel(false);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof TooLongFrameException && inFlight == null) {
+      ctx.close();
+      return;
+    }
+    LOG.debug("connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+
+  private void resume() {
+    inFlight = null;
+    discarding = false;
+    ctx.channel().config().setAutoRead(true);
+    ctx.read();
+  }
+
+  private void log(HttpRequest req, HttpVersion version, int status, long bytes) {
+    if (o.onResponse != null) {
+      try {
+        o.onResponse.accept(status);
+      } catch (RuntimeException e) {
+        LOG.warn("response listener failed", e);
+      }
+    }
+    if (o.accessLog && ACCESS.isInfoEnabled()) {
+      ACCESS.info(AccessLog.line(req.remoteIp(), ZonedDateTime.now(), req.method(), req.uri(), version.text(),
+          status, bytes, req.header(HttpHeaderNames.REFERER), req.header(HttpHeaderNames.USER_AGENT)));
+    }
+  }
+
+  /** The request being answered: answers it once, ignoring later answers (a timeout's, say). */
+  private final class InFlight implements Exchange {
+    final HttpRequest req;
+    final HttpVersion version;
+    @Nullable ScheduledFuture<?> timer;
+    boolean done;
+
+    InFlight(HttpRequest req, HttpVersion version) {
+      this.req = req;
+      this.version = version;
+    }
+
+    void respond(@Nullable HttpResponse resp) {
+      if (done || inFlight != this || !ctx.channel().isActive()) {
+        done = true;
+        return;
+      }
+      done = true;
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      if (resp == null) {
+        resp = HttpResponse.error(MicroException.internalServerError(o.errorId, "handler answered nothing"));
+      }
+      if (resp.relayer() != null) {
+        resp.relayer().start(this);
+        return;
+      }
+      if (resp.webSocketHandler() != null) {
+        upgrade(resp);
+        return;
+      }
+      boolean keepAlive = req.keepAlive();
+      HttpHeaders headers = new DefaultHttpHeaders().set(resp.headers());
+      o.cors.apply(req.header(HttpHeaderNames.ORIGIN), headers);
+      int status = resp.status();
+      byte[] bytes = resp.body();
+      if (status != 204 && status >= 200) {
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+      }
+      if (!keepAlive) {
+        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      } else if (!version.isKeepAliveDefault()) {
+        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      }
+      FullHttpResponse out = new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(status),
+          bytes.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes), headers, EmptyHttpHeaders.INSTANCE);
+      ctx.writeAndFlush(out).addListener((ChannelFutureListener) fut -> finished(status, bytes.length, keepAlive && fut.isSuccess()));
+    }
+
+    private void upgrade(HttpResponse resp) {
+      if (!req.isWebSocketUpgrade()) {
+        inFlight = this;
+        done = false;
+        respond(HttpResponse.error(MicroException.badRequest(o.errorId,
+            "%s expects a websocket upgrade (Connection: Upgrade, Upgrade: websocket)", req.path())));
+        return;
+      }
+      String url = (req.secure() ? "wss://" : "ws://") + req.header(HttpHeaderNames.HOST) + req.uri();
+      WebSocketDecoderConfig config = WebSocketDecoderConfig.newBuilder()
+          .maxFramePayloadLength(o.maxWebSocketFrameSize)
+          .closeOnProtocolViolation(true)
+          .allowExtensions(false)
+          .build();
+      WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(url,
+          resp.subprotocols().isEmpty() ? null : String.join(",", resp.subprotocols()), config);
+      DefaultFullHttpRequest full = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, req.uri(),
+          Unpooled.EMPTY_BUFFER, req.headers(), EmptyHttpHeaders.INSTANCE);
+      WebSocketServerHandshaker hs = factory.newHandshaker(full);
+      if (hs == null) {
+        WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+        finished(426, 0, false);
+        return;
+      }
+      HttpHeaders extra = new DefaultHttpHeaders().set(resp.headers());
+      o.cors.apply(req.header(HttpHeaderNames.ORIGIN), extra);
+      WebSocketBridge bridge = new WebSocketBridge(resp.webSocketHandler(), req, hs, o.maxWebSocketFrameSize);
+      ctx.pipeline().remove("idle");
+      hs.handshake(ctx.channel(), full, extra, ctx.newPromise()).addListener((ChannelFutureListener) fut -> {
+        log(req, version, fut.isSuccess() ? 101 : 400, 0);
+        if (!fut.isSuccess()) {
+          ctx.close();
+          return;
+        }
+        inFlight = null;
+        ctx.pipeline().replace(ServerHandler.this, "websocket", bridge);
+        ctx.channel().config().setAutoRead(true);
+      });
+    }
+
+    @Override
+    public ChannelHandlerContext context() {
+      return ctx;
+    }
+
+    @Override
+    public HttpRequest request() {
+      return req;
+    }
+
+    @Override
+    public void finished(int status, long bytes, boolean keepAlive) {
+      log(req, version, status, bytes);
+      if (keepAlive && ctx.channel().isActive()) {
+        resume();
+      } else {
+        ctx.close();
+      }
+    }
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,193 @@
+package io.micro.toolkit.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HttpServerTest {
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private HttpServer server;
+
+  @BeforeEach
+  void start() {
+    var pool = Executors.newFixedThreadPool(2);
+    server = HttpServer.builder()
+        .maxBodySize(1024)
+        .maxWebSocketFrameSize(64)
+        .handlerTimeout(Duration.ofMillis(300))
+        .cors(Cors.parse("https://ok.example"))
+        .errorId("go.micro.test")
+        .route("/echo", req -> CompletableFuture.completedFuture(
+            HttpResponse.of(200, "text/plain", req.body()).withHeader("X-Method", req.method())))
+        .route("/later", HttpHandler.blocking(pool, req -> HttpResponse.ok("application/json", "{\"q\":\"" + req.queryParam("q") + "\"}")))
+        .route("/never", req -> new CompletableFuture<>())
+        .route("/fail", req -> {
+          throw io.micro.errors.MicroException.badRequest("go.micro.x", "bad %s", "thing");
+        })
+        .route("/files/", HttpHandler.sync(req -> HttpResponse.ok("text/plain", req.path())))
+        .route("/ws", HttpHandler.sync(req -> HttpResponse.webSocket(new WebSocketHandler() {
+          @Override
+          public void onOpen(WebSocketSession s) {
+            s.sendText("hello");
+          }
+
+          @Override
+          public void onText(WebSocketSession s, String text) {
+            s.sendText("echo:" + text);
+          }
+        })))
+        .build()
+        .start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private java.net.http.HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
+    var b = java.net.http.HttpRequest.newBuilder(URI.create(server.url() + path))
+        .method(method, body.isEmpty() ? BodyPublishers.noBody() : BodyPublishers.ofString(body));
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return http.send(b.build(), BodyHandlers.ofString());
+  }
+
+  @Test
+  void routesExactAndPrefixPaths() throws Exception {
+    var r = send("POST", "/echo", "abc");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("abc");
+    assertThat(r.headers().firstValue("X-Method")).contains("POST");
+    assertThat(send("GET", "/later?q=x%20y", "").body()).isEqualTo("{\"q\":\"x y\"}");
+    assertThat(send("GET", "/files/a/b.txt", "").body()).isEqualTo("/files/a/b.txt");
+    assertThat(send("GET", "/files", "").body()).isEqualTo("/files");
+  }
+
+  @Test
+  void unknownPathIs404ErrorJsonNamingThePath() throws Exception {
+    var r = send("GET", "/nope/x", "");
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
+    assertThat(r.body()).isEqualTo(
+        "{\"id\":\"go.micro.test\",\"code\":404,\"detail\":\"no handler for path /nope/x\",\"status\":\"Not Found\"}");
+  }
+
+  @Test
+  void handlerErrorsBecomeTheirStatusAndJson() throws Exception {
+    var r = send("GET", "/fail", "");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("\"id\":\"go.micro.x\"").contains("\"detail\":\"bad thing\"");
+  }
+
+  @Test
+  void slowHandlerIs504() throws Exception {
+    var r = send("GET", "/never", "");
+    assertThat(r.statusCode()).isEqualTo(504);
+    assertThat(r.body()).contains("\"code\":504");
+    // the connection still serves the next request
+    assertThat(send("POST", "/echo", "x").body()).isEqualTo("x");
+  }
+
+  @Test
+  void oversizeBodyIs413() throws Exception {
+    var r = send("POST", "/echo", "x".repeat(2000));
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(r.body()).contains("exceeds the limit of 1024 bytes");
+  }
+
+  @Test
+  void chunkedOversizeBodyIs413() throws Exception {
+    String head = "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    String chunk = Integer.toHexString(800) + "\r\n" + "y".repeat(800) + "\r\n";
+    String reply = raw(head + chunk + chunk + "0\r\n\r\n");
+    assertThat(reply).startsWith("HTTP/1.1 413");
+  }
+
+  @Test
+  void pathEscapesAre400() throws Exception {
+    assertThat(raw("GET /files/..%2f..%2fetc HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 400");
+    assertThat(raw("GET /files/../etc HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 400");
+    assertThat(raw("GET /files/%2e%2e/etc HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 400");
+  }
+
+  @Test
+  void oversizeHeaderIs431() throws Exception {
+    assertThat(raw("GET /echo HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20000) + "\r\n\r\n")).startsWith("HTTP/1.1 431");
+  }
+
+  @Test
+  void corsEchoesAllowedOriginsAndAnswersOptions() throws Exception {
+    var ok = send("OPTIONS", "/nope", "", "Origin", "https://ok.example");
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.body()).isEmpty();
+    assertThat(ok.headers().firstValue("Access-Control-Allow-Origin")).contains("https://ok.example");
+    assertThat(ok.headers().firstValue("Access-Control-Allow-Credentials")).contains("true");
+    var other = send("POST", "/echo", "x", "Origin", "https://evil.example");
+    assertThat(other.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    assertThat(other.headers().firstValue("Access-Control-Allow-Methods")).isPresent();
+  }
+
+  @Test
+  void webSocketEchoesAndClosesOversizeMessagesWith1009() throws Exception {
+    LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
+    CompletableFuture<Integer> closed = new CompletableFuture<>();
+    WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://" + server.hostPort() + "/ws"),
+        new WebSocket.Listener() {
+          @Override
+          public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+            got.add(data.toString());
+            w.request(1);
+            return null;
+          }
+
+          @Override
+          public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
+            closed.complete(status);
+            return null;
+          }
+        }).get(5, TimeUnit.SECONDS);
+    assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo("hello");
+    ws.sendText("ping", true).get(5, TimeUnit.SECONDS);
+    assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo("echo:ping");
+    ws.sendBinary(ByteBuffer.wrap(new byte[200]), true).get(5, TimeUnit.SECONDS);
+    assertThat(closed.get(5, TimeUnit.SECONDS)).isEqualTo(1009);
+  }
+
+  @Test
+  void plainRequestToWebSocketRouteIs400() throws Exception {
+    assertThat(send("GET", "/ws", "").statusCode()).isEqualTo(400);
+  }
+
+  private String raw(String request) throws Exception {
+    try (Socket s = new Socket("127.0.0.1", server.address().getPort())) {
+      s.setSoTimeout(5000);
+      OutputStream out = s.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      InputStream in = s.getInputStream();
+      byte[] buf = new byte[4096];
+      int n = in.read(buf);
+      return n < 0 ? "" : new String(buf, 0, n, StandardCharsets.ISO_8859_1);
+    }
+  }
+}
