@@ -43,6 +43,16 @@ public final class Micro implements Runnable {
 
   /** The subcommands, in the order of the usage message. */
   static final Class<?>[] SUBCOMMANDS = {
+    io.micro.toolkit.cli.ListCommand.class,
+    io.micro.toolkit.cli.GetCommand.class,
+    io.micro.toolkit.cli.RegisterCommand.class,
+    io.micro.toolkit.cli.DeregisterCommand.class,
+    io.micro.toolkit.cli.CallCommand.class,
+    io.micro.toolkit.cli.PublishCommand.class,
+    io.micro.toolkit.cli.HealthCommand.class,
+    io.micro.toolkit.cli.StatsCommand.class,
+    io.micro.toolkit.cli.CompletionCommand.class,
+    io.micro.toolkit.api.ApiCommand.class,
     io.micro.toolkit.sidecar.SidecarCommand.class,
     io.micro.toolkit.web.WebCommand.class,
     io.micro.toolkit.demo.DemoCommand.class,
@@ -89,6 +99,15 @@ public final class Micro implements Runnable {
       } finally {
         micro.closeToolkit();
       }
+    });
+    cl.setParameterExceptionHandler((e, args) -> {
+      CommandLine line = e.getCommandLine();
+      java.io.PrintWriter err = line.getErr();
+      err.println("micro: " + e.getMessage());
+      CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+      err.println();
+      line.usage(err);
+      return line.getCommandSpec().exitCodeOnInvalidInput();
     });
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
       line.getErr().println("micro: " + message(e));
@@ -137,8 +156,15 @@ public final class Micro implements Runnable {
     return m == null || m.isBlank() ? e.toString() : m;
   }
 
-  /** Runs the command and exits with its status. */
+  /**
+   * Runs the command and exits with its status. Logging is at {@code warn} unless {@code
+   * MICRO_LOG_LEVEL} says otherwise ({@code info}, {@code debug}, ...).
+   */
   public static void main(String[] args) {
+    String level = System.getenv("MICRO_LOG_LEVEL");
+    if (level != null && !level.isBlank()) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level.strip());
+    }
     System.exit(commandLine().execute(args));
   }
 

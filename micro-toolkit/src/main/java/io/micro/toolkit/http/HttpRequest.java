@@ -1,6 +1,6 @@
 package io.micro.toolkit.http;
 
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -27,10 +27,9 @@ public final class HttpRequest {
   private final SocketAddress remote;
   private final boolean secure;
   private final boolean keepAlive;
-  final ChannelHandlerContext ctx;
 
   HttpRequest(String method, String uri, QueryStringDecoder decoded, HttpHeaders headers, byte[] body,
-      SocketAddress remote, boolean secure, boolean keepAlive, ChannelHandlerContext ctx) {
+      SocketAddress remote, boolean secure, boolean keepAlive) {
     this.method = method;
     this.uri = uri;
     this.decoded = decoded;
@@ -39,7 +38,19 @@ public final class HttpRequest {
     this.remote = remote;
     this.secure = secure;
     this.keepAlive = keepAlive;
-    this.ctx = ctx;
+  }
+
+  /**
+   * A request made in-process (tests, internal dispatch) from {@code 127.0.0.1}: {@code uri} is
+   * path and query, {@code headers} alternate names and values.
+   */
+  public static HttpRequest of(String method, String uri, byte[] body, String... headers) {
+    DefaultHttpHeaders h = new DefaultHttpHeaders();
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      h.add(headers[i], headers[i + 1]);
+    }
+    return new HttpRequest(method, uri, new QueryStringDecoder(uri), h, body,
+        new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), false, true);
   }
 
   /** The method, upper case as sent ({@code GET}, {@code POST}, ...). */

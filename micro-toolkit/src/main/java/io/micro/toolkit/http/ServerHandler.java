@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -160,36 +161,36 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     boolean keepAlive = HttpUtil.isKeepAlive(h);
     HttpRequest req = new HttpRequest(h.method().name(), uri,
         decoded == null ? new QueryStringDecoder("/") : decoded, h.headers(), bytes,
-        ctx.channel().remoteAddress(), server.secure(), keepAlive, ctx);
+        ctx.channel().remoteAddress(), server.secure(), keepAlive);
     InFlight f = new InFlight(req, h.protocolVersion());
     inFlight = f;
     if (problem != null) {
-      f.respond(HttpResponse.error(MicroException.badRequest(o.errorId, "%s", problem)));
+      f.answer(HttpResponse.error(MicroException.badRequest(o.errorId, "%s", problem)));
       return;
     }
     if (o.cors.enabled() && h.method().equals(HttpMethod.OPTIONS)) {
-      f.respond(HttpResponse.empty(200));
+      f.answer(HttpResponse.empty(200));
       return;
     }
     HttpServer.Route route = server.route(req.path());
     if (route == null) {
-      f.respond(HttpResponse.error(MicroException.notFound(o.errorId, "no handler for path %s", req.path())));
+      f.answer(HttpResponse.error(MicroException.notFound(o.errorId, "no handler for path %s", req.path())));
       return;
     }
     CompletionStage<HttpResponse> stage;
     try {
       stage = route.handler().handle(req);
     } catch (RuntimeException e) {
-      f.respond(errorResponse(e));
+      f.answer(errorResponse(e));
       return;
     }
-    f.timer = ctx.executor().schedule(() -> f.respond(HttpResponse.error(MicroException.of(o.errorId, 504,
+    f.timer = ctx.executor().schedule(() -> f.answer(HttpResponse.error(MicroException.of(o.errorId, 504,
         "no answer within " + o.handlerTimeout.toMillis() + " ms"))), o.handlerTimeout.toMillis(), TimeUnit.MILLISECONDS);
     stage.whenComplete((resp, err) -> {
       if (ctx.executor().inEventLoop()) {
-        f.respond(err != null ? errorResponse(err) : resp);
+        f.answer(err != null ? errorResponse(err) : resp);
       } else {
-        ctx.executor().execute(() -> f.respond(err != null ? errorResponse(err) : resp));
+        ctx.executor().execute(() -> f.answer(err != null ? errorResponse(err) : resp));
       }
     });
   }
@@ -240,10 +241,10 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     head = null;
     ctx.channel().config().setAutoRead(false);
     HttpRequest req = new HttpRequest(h.method().name(), h.uri(), new QueryStringDecoder("/"), h.headers(), NONE,
-        ctx.channel().remoteAddress(), server.secure(), keep, ctx);
+        ctx.channel().remoteAddress(), server.secure(), keep);
     InFlight f = new InFlight(req, h.protocolVersion().isKeepAliveDefault() ? HttpVersion.HTTP_1_1 : h.protocolVersion());
     inFlight = f;
-    f.respond(HttpResponse.error(MicroException.of(o.errorId, code, detail)));
+    f.answer(HttpResponse.error(MicroException.of(o.errorId, code, detail)));
   }
 
   private void discardBody() {
@@ -324,7 +325,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       this.version = version;
     }
 
-    void respond(@Nullable HttpResponse resp) {
+    void answer(@Nullable HttpResponse resp) {
       if (done || inFlight != this || !ctx.channel().isActive()) {
         done = true;
         return;
@@ -333,6 +334,10 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       if (timer != null) {
         timer.cancel(false);
       }
+      write(resp);
+    }
+
+    private void write(@Nullable HttpResponse resp) {
       if (resp == null) {
         resp = HttpResponse.error(MicroException.internalServerError(o.errorId, "handler answered nothing"));
       }
@@ -364,9 +369,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
 
     private void upgrade(HttpResponse resp) {
       if (!req.isWebSocketUpgrade()) {
-        inFlight = this;
-        done = false;
-        respond(HttpResponse.error(MicroException.badRequest(o.errorId,
+        write(HttpResponse.error(MicroException.badRequest(o.errorId,
             "%s expects a websocket upgrade (Connection: Upgrade, Upgrade: websocket)", req.path())));
         return;
       }
@@ -410,6 +413,30 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public HttpRequest request() {
       return req;
+    }
+
+    @Override
+    public void respond(HttpResponse response) {
+      if (inFlight == this && ctx.channel().isActive()) {
+        write(response);
+      }
+    }
+
+    @Override
+    public void decorate(HttpHeaders headers) {
+      o.cors.apply(req.header(HttpHeaderNames.ORIGIN), headers);
+    }
+
+    @Override
+    public void tunnelled(int status, io.netty.channel.ChannelHandler next) {
+      log(req, version, status, 0);
+      inFlight = null;
+      ChannelPipeline p = ctx.pipeline();
+      p.addAfter("http", "tunnel", next);
+      p.remove("idle");
+      p.remove(ServerHandler.this);
+      p.remove("http");
+      ctx.channel().config().setAutoRead(true);
     }
 
     @Override

@@ -1,0 +1,178 @@
+package io.micro.toolkit.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HttpProxyTest {
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final Map<String, String> seen = new ConcurrentHashMap<>();
+  private final CountDownLatch release = new CountDownLatch(1);
+  private com.sun.net.httpserver.HttpServer backend;
+  private HttpServer wsBackend;
+  private HttpServer front;
+  private HttpProxy proxy;
+  private volatile String target;
+
+  @BeforeEach
+  void start() throws Exception {
+    backend = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    backend.createContext("/", this::serve);
+    backend.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    backend.start();
+    wsBackend = HttpServer.builder().route("/ws", HttpHandler.sync(req -> HttpResponse.webSocket(new WebSocketHandler() {
+      @Override
+      public void onOpen(WebSocketSession s) {
+        s.sendText("backend:" + s.request().header("X-Forwarded-For"));
+      }
+
+      @Override
+      public void onText(WebSocketSession s, String text) {
+        s.sendText("echo:" + text);
+      }
+    }))).build().start();
+    target = "127.0.0.1:" + backend.getAddress().getPort();
+    proxy = HttpProxy.builder().responseTimeout(Duration.ofMillis(500)).build();
+    front = HttpServer.builder()
+        .maxBodySize(1 << 20)
+        .route("/ws", req -> proxy.forward(req, wsBackend.hostPort()))
+        .route("/bad", req -> proxy.forward(req, target, req.uri(),
+            new io.netty.handler.codec.http.DefaultHttpHeaders(false).set("X-Evil", "a\r\nSet-Cookie: x=1")))
+        .route("/", req -> proxy.forward(req, target))
+        .build()
+        .start();
+  }
+
+  @AfterEach
+  void stop() {
+    release.countDown();
+    front.close();
+    wsBackend.close();
+    backend.stop(0);
+    proxy.close();
+  }
+
+  private void serve(HttpExchange ex) throws java.io.IOException {
+    String path = ex.getRequestURI().toString();
+    seen.put("path", path);
+    seen.put("xff", String.valueOf(ex.getRequestHeaders().getFirst("X-Forwarded-For")));
+    seen.put("proto", String.valueOf(ex.getRequestHeaders().getFirst("X-Forwarded-Proto")));
+    seen.put("xfh", String.valueOf(ex.getRequestHeaders().getFirst("X-Forwarded-Host")));
+    seen.put("body", new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    if (path.startsWith("/slow")) {
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (path.startsWith("/big")) {
+      ex.sendResponseHeaders(200, 0);
+      try (OutputStream out = ex.getResponseBody()) {
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'z');
+        for (int i = 0; i < 128; i++) {
+          out.write(chunk);
+        }
+      }
+      return;
+    }
+    byte[] body = ("hello " + ex.getRequestMethod() + " " + path).getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("X-Backend", "yes");
+    ex.sendResponseHeaders(201, body.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  private java.net.http.HttpResponse<String> send(String method, String path, String body) throws Exception {
+    return http.send(java.net.http.HttpRequest.newBuilder(URI.create(front.url() + path))
+        .method(method, body.isEmpty() ? BodyPublishers.noBody() : BodyPublishers.ofString(body)).build(),
+        BodyHandlers.ofString());
+  }
+
+  @Test
+  void forwardsRequestAndAnswerWithForwardedHeaders() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      var r = send("POST", "/greeter/x?a=b", "payload" + i);
+      assertThat(r.statusCode()).isEqualTo(201);
+      assertThat(r.body()).isEqualTo("hello POST /greeter/x?a=b");
+      assertThat(r.headers().firstValue("X-Backend")).contains("yes");
+      assertThat(seen).containsEntry("path", "/greeter/x?a=b").containsEntry("xff", "127.0.0.1")
+          .containsEntry("proto", "http").containsEntry("body", "payload" + i)
+          .containsEntry("xfh", front.hostPort());
+    }
+  }
+
+  @Test
+  void streamsLargeAnswersBeyondTheBodyLimit() throws Exception {
+    var r = http.send(java.net.http.HttpRequest.newBuilder(URI.create(front.url() + "/big")).build(), BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).hasSize(128 * 64 * 1024);
+  }
+
+  @Test
+  void backendDownIs503() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    target = "127.0.0.1:" + port;
+    var r = send("GET", "/x", "");
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.body()).contains("\"code\":503").contains("127.0.0.1:" + port);
+  }
+
+  @Test
+  void slowBackendIs504() throws Exception {
+    var r = send("GET", "/slow", "");
+    assertThat(r.statusCode()).isEqualTo(504);
+    assertThat(r.body()).contains("did not answer within 500 ms");
+  }
+
+  @Test
+  void crlfInForwardedHeaderIsRefused() throws Exception {
+    var r = send("GET", "/bad", "");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("X-Evil contains CR, LF or NUL");
+    assertThat(seen).doesNotContainKey("path");
+  }
+
+  @Test
+  void tunnelsWebSockets() throws Exception {
+    LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
+    WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://" + front.hostPort() + "/ws"),
+        new WebSocket.Listener() {
+          @Override
+          public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+            got.add(data.toString());
+            w.request(1);
+            return null;
+          }
+        }).get(5, TimeUnit.SECONDS);
+    assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo("backend:127.0.0.1");
+    ws.sendText("hi", true).get(5, TimeUnit.SECONDS);
+    assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo("echo:hi");
+    ws.sendClose(1000, "bye").get(5, TimeUnit.SECONDS);
+  }
+}
