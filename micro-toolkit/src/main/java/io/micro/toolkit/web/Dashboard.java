@@ -35,11 +35,11 @@ final class Dashboard {
   private final RpcBridge rpc;
   private final Pages pages;
   private final ObjectMapper json;
-  private final Stats stats;
+  private final io.micro.toolkit.http.HttpStats stats;
   private final boolean statsEnabled;
   private final Map<String, byte[]> assets = new HashMap<>();
 
-  Dashboard(Lookups lookups, RpcBridge rpc, Pages pages, ObjectMapper json, Stats stats,
+  Dashboard(Lookups lookups, RpcBridge rpc, Pages pages, ObjectMapper json, io.micro.toolkit.http.HttpStats stats,
       boolean statsEnabled) {
     this.lookups = lookups;
     this.rpc = rpc;
@@ -108,7 +108,7 @@ final class Dashboard {
   }
 
   private Reply stats(boolean wantsJson) {
-    return wantsJson ? jsonOf(stats.snapshot()) : Reply.html(pages.stats());
+    return wantsJson ? Reply.json(stats.json().getBytes(StandardCharsets.UTF_8)) : Reply.html(pages.stats());
   }
 
   private Reply asset(String name) {

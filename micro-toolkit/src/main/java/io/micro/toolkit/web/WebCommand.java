@@ -2,11 +2,12 @@ package io.micro.toolkit.web;
 
 import io.micro.toolkit.Micro;
 import io.micro.toolkit.Toolkit;
-import java.util.ArrayList;
-import java.util.List;
+import io.micro.toolkit.http.Cors;
+import io.micro.toolkit.http.TlsOptions;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,10 +39,11 @@ public final class WebCommand implements Callable<Integer> {
       description = "Serve /stats (env MICRO_ENABLE_STATS).")
   boolean stats;
 
-  @Option(names = "--web_cors", split = ",", paramLabel = "ORIGIN",
-      defaultValue = "${env:MICRO_WEB_CORS:-}",
-      description = "Origins allowed to call the JSON endpoints from a browser, comma-separated, * for any (env MICRO_WEB_CORS); default none.")
-  List<String> cors = new ArrayList<>();
+  @Option(names = "--web_cors", paramLabel = "ORIGINS", defaultValue = "${env:MICRO_WEB_CORS:-none}",
+      description = "Origins allowed to call the dashboard from other sites, comma-separated, * for any, none for no CORS headers (env MICRO_WEB_CORS); default ${DEFAULT-VALUE}.")
+  String cors = "none";
+
+  @Mixin TlsOptions tls = new TlsOptions();
 
   @Spec CommandSpec spec;
 
@@ -50,7 +52,7 @@ public final class WebCommand implements Callable<Integer> {
     Toolkit toolkit = Micro.toolkit(spec);
     WebServer web = WebServer.builder(toolkit.registry(), toolkit.selector(), toolkit.client())
         .address(address).namespace(namespace).enableStats(stats)
-        .cors(cors.stream().filter(s -> !s.isBlank()).toList())
+        .cors(cors.equalsIgnoreCase("none") ? Cors.disabled() : Cors.parse(cors)).tls(tls.tls())
         .register("go.micro.web").build().start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -6,17 +6,14 @@ import io.micro.registry.Node;
 import io.micro.registry.Registry;
 import io.micro.registry.Service;
 import io.micro.selector.Selector;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.micro.toolkit.http.Cors;
+import io.micro.toolkit.http.HttpHandler;
+import io.micro.toolkit.http.HttpProxy;
+import io.micro.toolkit.http.HttpRequest;
+import io.micro.toolkit.http.HttpResponse;
+import io.micro.toolkit.http.HttpServer;
+import io.micro.toolkit.http.HttpStats;
+import io.micro.toolkit.http.Tls;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -25,6 +22,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -45,8 +45,9 @@ import org.jspecify.annotations.Nullable;
  * {@code /registry}, {@code /call} and {@code /stats} answer JSON when the request's {@code
  * Accept} (or, as micro, its {@code Content-Type}) is {@code application/json}.
  *
- * <p>Bounds: request line, headers and body sizes; an idle connection is closed; registry reads
- * and calls have timeouts; blocking work runs on a bounded pool and a full pool answers 503.
+ * <p>It runs on the toolkit's {@link HttpServer} (bounded sizes and times, keep-alive, TLS, CORS,
+ * access log) and {@link HttpProxy}. Its own bounds: registry reads and calls have timeouts, lists
+ * are cut to {@code maxServices}, blocking work runs on a bounded pool and a full pool answers 503.
  *
  * <p>It does not close the registry, selector or client it was given.
  */
@@ -57,10 +58,10 @@ public final class WebServer implements AutoCloseable {
   private final Builder b;
   private final ThreadPoolExecutor workers;
   private final Dashboard dashboard;
+  private final HttpProxy httpProxy;
   private final WebProxy proxy;
-  private final Stats stats = new Stats();
-  private @Nullable EventLoopGroup group;
-  private @Nullable Channel channel;
+  private final HttpStats stats = HttpStats.create();
+  private @Nullable HttpServer http;
   private @Nullable Service registered;
 
   private WebServer(Builder b) {
@@ -72,8 +73,9 @@ public final class WebServer implements AutoCloseable {
     Lookups lookups = new Lookups(b.registry, workers, b.registryTimeout, b.maxServices);
     RpcBridge rpc = new RpcBridge(b.client, json, b.callTimeout, b.maxCallTimeout);
     this.dashboard = new Dashboard(lookups, rpc, new Pages(b.namespace, b.stats), json, stats, b.stats);
-    this.proxy = new WebProxy(b.selector, b.namespace, workers, Duration.ofSeconds(5),
-        b.proxyTimeout, b.maxBodyBytes);
+    this.httpProxy = HttpProxy.builder().connectTimeout(Duration.ofSeconds(5))
+        .responseTimeout(b.proxyTimeout).errorId(Lookups.ID).build();
+    this.proxy = new WebProxy(b.selector, b.namespace, workers, httpProxy);
   }
 
   /** A builder over the parts the dashboard reads from and calls with. */
@@ -82,39 +84,24 @@ public final class WebServer implements AutoCloseable {
   }
 
   /**
-   * Binds the listener and, when asked, registers {@code go.micro.web} with its address.
+   * Binds the listener and, when asked, registers itself with its address.
    *
-   * @throws IllegalStateException when the address cannot be bound, naming it
+   * @throws IllegalStateException when already started
+   * @throws RuntimeException when the address cannot be bound, naming it
    */
   public synchronized WebServer start() {
-    if (group != null) {
+    if (http != null) {
       throw new IllegalStateException("web: already started (expected: a new server)");
     }
-    group = new MultiThreadIoEventLoopGroup(b.ioThreads, new DefaultThreadFactory("micro-web-io", true),
-        NioIoHandler.newFactory());
-    ServerBootstrap sb = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-        .option(ChannelOption.SO_BACKLOG, 256)
-        .childHandler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, b.idleTimeout.toSeconds(), TimeUnit.SECONDS))
-                .addLast("http", new HttpServerCodec(8192, 16384, 8192))
-                .addLast("aggregate", new HttpObjectAggregator(b.maxBodyBytes))
-                .addLast("web", new FrontHandler(dashboard, proxy, workers, stats, b.cors));
-          }
-        });
-    InetSocketAddress bind = parse(b.address);
-    try {
-      channel = sb.bind(bind).syncUninterruptibly().channel();
-    } catch (RuntimeException e) {
-      close();
-      throw new IllegalStateException("web: cannot listen on " + b.address + ": " + e.getMessage(), e);
-    }
+    HttpServer server = HttpServer.builder().address(b.address).name("micro-web")
+        .maxBodySize(b.maxBodyBytes).tls(b.tls).cors(b.cors).errorId(Lookups.ID)
+        .handlerTimeout(b.maxCallTimeout.plusSeconds(5)).onResponse(stats)
+        .route("/", this::route).build();
+    server.start();
+    http = server;
     if (b.register) {
-      InetSocketAddress a = address();
-      String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
       Service s = Service.of(b.serviceName, "latest").withNodes(List.of(new Node(
-          b.serviceName + "-" + UUID.randomUUID(), host + ":" + a.getPort(), Map.of("server", "http"))));
+          b.serviceName + "-" + UUID.randomUUID(), server.hostPort(), Map.of("server", "http"))));
       try {
         b.registry.register(s, Duration.ZERO);
         registered = s;
@@ -126,20 +113,42 @@ public final class WebServer implements AutoCloseable {
     return this;
   }
 
-  /** The address the listener is bound to. */
-  public InetSocketAddress address() {
-    Channel ch = channel;
-    if (ch == null) {
-      throw new IllegalStateException("web: not started");
+  private CompletionStage<HttpResponse> route(HttpRequest request) {
+    String alias = WebProxy.aliasOf(request.path());
+    try {
+      if (alias != null) {
+        return proxy.forward(request, alias);
+      }
+      return CompletableFuture.supplyAsync(() -> {
+        Reply r = dashboard.handle(request.method(), request.uri(), request.headers(), request.body());
+        HttpResponse rsp = HttpResponse.of(r.status(), r.contentType(), r.body());
+        for (Map.Entry<String, String> h : r.headers().entrySet()) {
+          rsp = rsp.withHeader(h.getKey(), h.getValue());
+        }
+        return rsp.withHeader("X-Content-Type-Options", "nosniff");
+      }, workers);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.completedFuture(HttpResponse.error(io.micro.errors.MicroException.of(
+          Lookups.ID, 503, "web: busy, try again", "Service Unavailable")));
     }
-    return (InetSocketAddress) ch.localAddress();
   }
 
-  /** {@code http://host:port} of the dashboard (a wildcard bind is shown as 127.0.0.1). */
+  /** The address the listener is bound to. */
+  public InetSocketAddress address() {
+    return started().address();
+  }
+
+  /** {@code http://host:port} (or {@code https}) of the dashboard. */
   public String url() {
-    InetSocketAddress a = address();
-    String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
-    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    return started().url();
+  }
+
+  private HttpServer started() {
+    HttpServer s = http;
+    if (s == null) {
+      throw new IllegalStateException("web: not started");
+    }
+    return s;
   }
 
   /** Deregisters, stops listening, closes connections. Idempotent. */
@@ -154,35 +163,11 @@ public final class WebServer implements AutoCloseable {
         LOG.debug("web: deregister {}: {}", s.name(), e.getMessage());
       }
     }
-    if (channel != null) {
-      channel.close().syncUninterruptibly();
+    if (http != null) {
+      http.close();
     }
-    if (group != null) {
-      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    }
+    httpProxy.close();
     workers.shutdownNow();
-  }
-
-  /** {@code host:port}, {@code :port} (every interface, as Go) or {@code [v6]:port}. */
-  static InetSocketAddress parse(String address) {
-    int i = address.lastIndexOf(':');
-    if (i < 0) {
-      throw new IllegalArgumentException("web address: '" + address + "' (expected: host:port, e.g. 127.0.0.1:8082)");
-    }
-    String host = address.substring(0, i);
-    int port;
-    try {
-      port = Integer.parseInt(address.substring(i + 1));
-    } catch (NumberFormatException e) {
-      port = -1;
-    }
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("web address: '" + address + "' (expected: a port 0-65535)");
-    }
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
   }
 
   /** Options of a {@link WebServer}; every setter checks its value. */
@@ -195,16 +180,15 @@ public final class WebServer implements AutoCloseable {
     private String serviceName = "go.micro.web";
     private boolean stats;
     private boolean register;
-    private List<String> cors = List.of();
+    private Cors cors = Cors.disabled();
+    private @Nullable Tls tls;
     private int maxBodyBytes = 4 << 20;
     private int maxServices = 1000;
     private int workers = 16;
-    private int ioThreads = 2;
     private Duration registryTimeout = Duration.ofSeconds(5);
     private Duration callTimeout = Duration.ofSeconds(5);
     private Duration maxCallTimeout = Duration.ofSeconds(60);
     private Duration proxyTimeout = Duration.ofSeconds(60);
-    private Duration idleTimeout = Duration.ofSeconds(120);
 
     private Builder(Registry registry, Selector selector, Client client) {
       this.registry = Objects.requireNonNull(registry, "registry");
@@ -212,16 +196,18 @@ public final class WebServer implements AutoCloseable {
       this.client = Objects.requireNonNull(client, "client");
     }
 
-    /** Where to listen, {@code host:port}; default {@code 127.0.0.1:8082}; port 0 picks one. */
+    /**
+     * Where to listen, {@code host:port}; default {@code 127.0.0.1:8082}; port 0 picks one, an
+     * empty host ({@code :8082}) listens on every interface.
+     */
     public Builder address(String address) {
-      parse(address);
-      this.address = address;
+      this.address = Objects.requireNonNull(address, "address");
       return this;
     }
 
     /** The namespace of web apps; default {@code go.micro.web}. */
     public Builder namespace(String namespace) {
-      if (namespace.isBlank() || namespace.endsWith(".")) {
+      if (namespace.isBlank() || namespace.endsWith(".") || namespace.startsWith(".")) {
         throw new IllegalArgumentException("web namespace: '" + namespace
             + "' (expected: a dotted name such as go.micro.web)");
       }
@@ -237,21 +223,24 @@ public final class WebServer implements AutoCloseable {
 
     /** Registers the dashboard itself as {@code name} while it runs; default off. */
     public Builder register(String name) {
-      this.serviceName = name;
+      this.serviceName = Objects.requireNonNull(name, "name");
       this.register = true;
       return this;
     }
 
-    /**
-     * Origins allowed to call the dashboard's JSON endpoints from a browser ({@code *} for any);
-     * default none (no CORS headers).
-     */
-    public Builder cors(List<String> origins) {
-      this.cors = List.copyOf(origins);
+    /** Which browser origins may call the dashboard's endpoints; default none (no CORS headers). */
+    public Builder cors(Cors cors) {
+      this.cors = Objects.requireNonNull(cors, "cors");
       return this;
     }
 
-    /** The largest request body, and the largest proxied response body; default 4 MiB. */
+    /** Serves HTTPS with {@code tls}; null (the default) serves plain HTTP. */
+    public Builder tls(@Nullable Tls tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /** The largest request body; default 4 MiB. */
     public Builder maxBodyBytes(int bytes) {
       if (bytes < 1024) {
         throw new IllegalArgumentException("max body: " + bytes + " (expected: at least 1024 bytes)");
@@ -280,7 +269,7 @@ public final class WebServer implements AutoCloseable {
       return this;
     }
 
-    /** How long a proxied web app may take to answer; default 60 s. */
+    /** How long a proxied web app may take to start answering; default 60 s. */
     public Builder proxyTimeout(Duration timeout) {
       if (timeout.isNegative() || timeout.isZero()) {
         throw new IllegalArgumentException("proxy timeout: " + timeout + " (expected: > 0)");
