@@ -34,13 +34,27 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Where the web dashboard listens (env MICRO_WEB_ADDRESS); default ${DEFAULT-VALUE}.")
   String webAddress = "127.0.0.1:8082";
 
+  @Option(names = "--api_address", paramLabel = "HOST:PORT",
+      defaultValue = "${env:MICRO_API_ADDRESS:-127.0.0.1:8080}",
+      description = "Where the API gateway listens (env MICRO_API_ADDRESS); default ${DEFAULT-VALUE}.")
+  String apiAddress = "127.0.0.1:8080";
+
+  @Option(names = "--sidecar_address", paramLabel = "HOST:PORT",
+      defaultValue = "${env:MICRO_SIDECAR_ADDRESS:-127.0.0.1:8081}",
+      description = "Where the sidecar listens (env MICRO_SIDECAR_ADDRESS); default ${DEFAULT-VALUE}.")
+  String sidecarAddress = "127.0.0.1:8081";
+
   @Spec CommandSpec spec;
 
   /** The components of the demo, in start order. */
   List<Component> components() {
     List<Component> list = new ArrayList<>();
     list.add(new Greeter(greeterAddress));
+    // the same handler in the API namespace, so the gateway's /greeter/say/hello reaches it
+    list.add(new Greeter("go.micro.api.greeter", greeterAddress));
+    list.add(new ApiComponent(apiAddress));
     list.add(new WebComponent(webAddress));
+    list.add(new SidecarComponent(sidecarAddress));
     return list;
   }
 
@@ -76,11 +90,20 @@ public final class DemoCommand implements Callable<Integer> {
     out.println("Try:");
     out.println("  bin/micro list services");
     out.println("  bin/micro call go.micro.srv.greeter Say.Hello '{\"name\":\"John\"}'");
+    out.println("  curl -H 'Content-Type: application/json' -d '{\"name\":\"John\"}' "
+        + url(apiAddress) + "/greeter/say/hello");
+    out.println("  curl -d service=go.micro.srv.greeter -d method=Say.Hello -d 'request={\"name\":\"John\"}' "
+        + url(sidecarAddress) + "/rpc");
+    out.println("  open " + url(webAddress) + "/ in a browser (registry, call form, CLI)");
     out.println();
     out.println("Ctrl-C stops everything.");
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  private static String url(String hostPort) {
+    return "http://" + (hostPort.startsWith(":") ? "127.0.0.1" + hostPort : hostPort);
   }
 
   private static void stop(Deque<Component> started) {

@@ -6,8 +6,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The demo's greeter: service {@code go.micro.srv.greeter} with endpoint {@code Say.Hello}, answering
- * {@code {"msg": "Hello <name>"}} as go-micro's greeter example does.
+ * The demo's greeter: a service (by default {@code go.micro.srv.greeter}) with endpoint {@code
+ * Say.Hello}, answering {@code {"msg": "Hello <name>"}} as go-micro's greeter example does.
  */
 public final class Greeter implements Component {
 
@@ -28,11 +28,18 @@ public final class Greeter implements Component {
     }
   }
 
+  private final String serviceName;
   private final String address;
   private @Nullable Service service;
 
-  /** A greeter that will listen on {@code address} ({@code host:port}, port 0 picks one). */
+  /** {@code go.micro.srv.greeter} listening on {@code address} ({@code host:port}, port 0 picks one). */
   public Greeter(String address) {
+    this(NAME, address);
+  }
+
+  /** The greeter as service {@code serviceName}, listening on {@code address}. */
+  public Greeter(String serviceName, String address) {
+    this.serviceName = serviceName;
     this.address = address;
   }
 
@@ -43,12 +50,12 @@ public final class Greeter implements Component {
 
   @Override
   public synchronized List<String> start(Toolkit toolkit) {
-    Service s = Service.builder().name(NAME).address(address)
+    Service s = Service.builder().name(serviceName).address(address)
         .registry(toolkit.registry()).selector(toolkit.selector()).transport(toolkit.transport())
         .handler(new Say()).build();
     s.start();
     service = s;
-    return List.of(NAME + " (Say.Hello) at " + s.server().address());
+    return List.of(serviceName + " (Say.Hello) at " + s.server().address());
   }
 
   /** The running service, for tests. */
