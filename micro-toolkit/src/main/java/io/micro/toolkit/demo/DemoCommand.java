@@ -65,6 +65,8 @@ public final class DemoCommand implements Callable<Integer> {
     Deque<Component> started = new ArrayDeque<>();
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
+      out.println("micro demo: stopping");
+      out.flush();
       stop(started);
       stopped.countDown();
     }, "micro-demo-shutdown");
