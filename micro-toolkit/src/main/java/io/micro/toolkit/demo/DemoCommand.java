@@ -53,6 +53,7 @@ public final class DemoCommand implements Callable<Integer> {
     // the same handler in the API namespace, so the gateway's /greeter/say/hello reaches it
     list.add(new Greeter("go.micro.api.greeter", greeterAddress));
     list.add(new ApiComponent(apiAddress));
+    list.add(new GreeterWebApp());
     list.add(new WebComponent(webAddress));
     list.add(new SidecarComponent(sidecarAddress));
     return list;
@@ -96,7 +97,7 @@ public final class DemoCommand implements Callable<Integer> {
         + url(apiAddress) + "/greeter/say/hello");
     out.println("  curl -d service=go.micro.srv.greeter -d method=Say.Hello -d 'request={\"name\":\"John\"}' "
         + url(sidecarAddress) + "/rpc");
-    out.println("  open " + url(webAddress) + "/ in a browser (registry, call form, CLI)");
+    out.println("  open " + url(webAddress) + "/ in a browser (registry, call form, CLI; the web app at /greeter/)");
     out.println();
     out.println("Ctrl-C stops everything.");
     out.flush();

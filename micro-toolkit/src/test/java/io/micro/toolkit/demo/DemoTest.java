@@ -50,7 +50,10 @@ class DemoTest {
           assertThat(lines).isNotEmpty();
           urls.put(c.name(), lines.get(0).split(" ")[0].replaceAll("/$", ""));
         }
-        assertThat(urls).containsKeys("greeter", "api", "web", "sidecar");
+        assertThat(urls).containsKeys("greeter", "web app", "api", "web", "sidecar");
+        HttpResponse<String> app = HTTP.send(HttpRequest.newBuilder(URI.create(urls.get("web")
+            + "/greeter/?name=John")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(app.body()).contains("<h1>Hello John</h1>").contains("href=\"/greeter/\"");
         assertThat(post(urls.get("api") + "/greeter/say/hello", "application/json", "{\"name\":\"John\"}"))
             .isEqualTo("{\"msg\":\"Hello John\"}");
         assertThat(post(urls.get("sidecar") + "/rpc", "application/x-www-form-urlencoded",
@@ -66,6 +69,7 @@ class DemoTest {
       }
       assertThat(toolkit.registry().getService("go.micro.srv.greeter")).isEmpty();
       assertThat(toolkit.registry().getService("go.micro.web")).isEmpty();
+      assertThat(toolkit.registry().getService("go.micro.web.greeter")).isEmpty();
     }
   }
 }
