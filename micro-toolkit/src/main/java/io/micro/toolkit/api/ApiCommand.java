@@ -53,6 +53,25 @@ public final class ApiCommand implements Callable<Integer> {
       description = "deadline of one call, e.g. 10s (default: --client_request_timeout, else 30s) [$MICRO_API_TIMEOUT]")
   String timeout;
 
+  /** A client like the toolkit's (same transport and client flags); the gateway adds its selector. */
+  private static io.micro.client.Client.Builder clientBuilder(Toolkit toolkit) {
+    io.micro.cmd.Options o = toolkit.options();
+    io.micro.client.Client.Builder cb = io.micro.client.Client.builder().transport(toolkit.transport());
+    if (o.clientRetries() != null) {
+      cb.retries(o.clientRetries());
+    }
+    if (o.clientRequestTimeout() != null) {
+      cb.requestTimeout(o.clientRequestTimeout());
+    }
+    if (o.clientPoolSize() != null) {
+      cb.poolSize(o.clientPoolSize());
+    }
+    if (o.clientPoolTtl() != null) {
+      cb.poolTtl(o.clientPoolTtl());
+    }
+    return cb;
+  }
+
   @Override
   public Integer call() throws Exception {
     Toolkit toolkit = Micro.toolkit(spec);
@@ -69,7 +88,7 @@ public final class ApiCommand implements Callable<Integer> {
         .enableRpc(enableRpc)
         .enableStats(enableStats)
         .timeout(t)
-        .client(toolkit.client())
+        .client(clientBuilder(toolkit))
         .selector(toolkit.selector())
         .broker(toolkit::broker);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -54,13 +54,16 @@ public final class ApiGateway implements AutoCloseable {
   private final HttpServer server;
   private final HttpProxy proxy;
   private final @Nullable ExecutorService ownExecutor;
+  private final WarmSelector warm;
+  private final Client client;
 
   private ApiGateway(Builder b) {
-    Objects.requireNonNull(b.client, "client");
     Objects.requireNonNull(b.selector, "selector");
     String handler = b.handler;
     this.ownExecutor = b.executor == null ? executor() : null;
-    Backend backend = new Backend(b.client, b.selector, b.executor != null ? b.executor : ownExecutor,
+    this.warm = new WarmSelector(b.selector, Duration.ofSeconds(5));
+    this.client = (b.client != null ? b.client : Client.builder()).selector(warm).build();
+    Backend backend = new Backend(client, warm, b.executor != null ? b.executor : ownExecutor,
         b.namespace, b.timeout);
     this.proxy = HttpProxy.builder().errorId(Backend.ID).responseTimeout(b.timeout).build();
     Resolver resolver = b.resolverInstance != null ? b.resolverInstance
@@ -100,7 +103,7 @@ public final class ApiGateway implements AutoCloseable {
     this.server = sb.build();
   }
 
-  /** A builder; {@link Builder#client} and {@link Builder#selector} are required. */
+  /** A builder; {@link Builder#selector} is required. */
   public static Builder builder() {
     return new Builder();
   }
@@ -131,6 +134,8 @@ public final class ApiGateway implements AutoCloseable {
   public void close() {
     server.close();
     proxy.close();
+    client.close();
+    warm.close();
     if (ownExecutor != null) {
       ownExecutor.shutdownNow();
     }
@@ -170,7 +175,7 @@ public final class ApiGateway implements AutoCloseable {
     @Nullable Tls tls;
     Duration timeout = Duration.ofSeconds(30);
     int maxBodySize = 4 << 20;
-    @Nullable Client client;
+    Client.@Nullable Builder client;
     @Nullable Selector selector;
     @Nullable Supplier<Broker> broker;
     java.util.concurrent.@Nullable Executor executor;
@@ -262,13 +267,16 @@ public final class ApiGateway implements AutoCloseable {
       return this;
     }
 
-    /** The client calls go through (required). Not closed by the gateway. */
-    public Builder client(Client c) {
+    /**
+     * How to build the client calls go through (retries, timeouts, transport, pool); the gateway
+     * sets its selector, builds it and closes it. Default: {@link Client#builder()}.
+     */
+    public Builder client(Client.Builder c) {
       this.client = Objects.requireNonNull(c, "client");
       return this;
     }
 
-    /** The selector the proxying handlers pick nodes with (required). Not closed by the gateway. */
+    /** Where nodes come from (required). Not closed by the gateway. */
     public Builder selector(Selector s) {
       this.selector = Objects.requireNonNull(s, "selector");
       return this;

@@ -45,7 +45,7 @@ final class ApiHandler implements HttpHandler {
     }
     byte[] payload = Payloads.bytes(toApiRequest(req));
     Request call = new Request(t.service(), t.endpoint(), payload, "application/json", Backend.metadata(req));
-    return backend.offLoop(() -> backend.client().callAsync(call, byte[].class, options))
+    return backend.call(t.service(), () -> backend.client().callAsync(call, byte[].class, options))
         .handle((reply, err) -> {
           if (err != null) {
             return backend.failure(err, t.service(), req);

@@ -52,6 +52,21 @@ record Backend(Client client, Selector selector, Executor executor, String names
     return Metadata.of(m);
   }
 
+  /**
+   * Runs {@code work}, which selects a node of {@code service}: right here when that selection
+   * is answered from memory ({@link WarmSelector}), else on the executor.
+   */
+  <T> CompletionStage<T> call(String service, Supplier<? extends CompletionStage<T>> work) {
+    if (selector instanceof WarmSelector w && w.isWarm(service)) {
+      try {
+        return work.get();
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    return offLoop(work);
+  }
+
   /** Runs {@code work} on the executor; a full executor answers 503. */
   <T> CompletionStage<T> offLoop(Supplier<? extends CompletionStage<T>> work) {
     try {

@@ -33,7 +33,7 @@ final class ProxyHandler implements HttpHandler {
     } catch (MicroException e) {
       return CompletableFuture.completedFuture(HttpResponse.error(e));
     }
-    return backend.offLoop(() -> {
+    return backend.call(t.service(), () -> {
       Node node = backend.selector().select(t.service()).get();
       return proxy.forward(req, node.address());
     }).exceptionally(err -> backend.failure(err, t.service(), req));

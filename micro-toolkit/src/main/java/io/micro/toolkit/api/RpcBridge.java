@@ -82,7 +82,9 @@ final class RpcBridge implements HttpHandler {
     CallOptions opts = options;
     Request call = new Request(service, method, payload, "application/json", Backend.metadata(req));
     String svc = service;
-    return backend.offLoop(() -> backend.client().callAsync(call, byte[].class, opts))
+    String addr = address;
+    return (addr.isBlank() ? backend.call(svc, () -> backend.client().callAsync(call, byte[].class, opts))
+        : backend.offLoop(() -> backend.client().callAsync(call, byte[].class, opts)))
         .handle((reply, err) -> {
           if (err == null) {
             return HttpResponse.json(200, reply);

@@ -12,7 +12,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * The {@code rpc} handler: resolves the path to a service and endpoint, calls it with the JSON (or
  * protobuf) payload built from the request, and answers the reply with the request's content type
- * (200, or 204 when the reply is empty).
+ * (200, or 204 when the reply is empty). A websocket upgrade opens a stream to the endpoint
+ * instead ({@link StreamBridge}).
  */
 final class RpcHandler implements HttpHandler {
   private final Backend backend;
@@ -37,10 +38,15 @@ final class RpcHandler implements HttpHandler {
     } catch (MicroException e) {
       return CompletableFuture.completedFuture(HttpResponse.error(e));
     }
+    if (req.isWebSocketUpgrade()) {
+      byte[] initial = req.query().isEmpty() ? new byte[0] : payload;
+      return CompletableFuture.completedFuture(HttpResponse.webSocket(
+          new StreamBridge(backend, t.service(), t.endpoint(), Backend.metadata(req), initial), "binary"));
+    }
     String wire = proto ? "application/protobuf" : "application/json";
     String answerType = ct.isEmpty() || ct.equals("application/json-rpc") ? "application/json" : ct;
     Request call = new Request(t.service(), t.endpoint(), payload, wire, Backend.metadata(req));
-    return backend.offLoop(() -> backend.client().callAsync(call, byte[].class, options))
+    return backend.call(t.service(), () -> backend.client().callAsync(call, byte[].class, options))
         .handle((reply, err) -> err != null ? backend.failure(err, t.service(), req)
             : reply.length == 0 ? HttpResponse.empty(204) : HttpResponse.of(200, answerType, reply));
   }

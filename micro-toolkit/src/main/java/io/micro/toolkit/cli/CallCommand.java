@@ -1,7 +1,6 @@
 package io.micro.toolkit.cli;
 
 import io.micro.errors.MicroException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,20 +47,7 @@ public final class CallCommand extends CliCommand {
     } catch (MicroException e) {
       return failed(e);
     }
-    print(response);
+    printResponse(response);
     return 0;
-  }
-
-  /** A response as the output format asks: tab-indented, or on one line with {@code --output json}. */
-  void print(byte[] response) {
-    String text = new String(response, StandardCharsets.UTF_8).strip();
-    if (!json()) {
-      out().println(Json.indent(response));
-    } else if (text.isEmpty()) {
-      out().println("{}");
-    } else {
-      out().println(Json.compactOrRaw(text));
-    }
-    out().flush();
   }
 }

@@ -49,6 +49,20 @@ abstract class CliCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * Prints a response: tab-indented as Go's {@code json.MarshalIndent} does, or on one line with
+   * {@code --output json}; text that is not JSON as it is.
+   */
+  final void printResponse(byte[] response) {
+    String text = new String(response, StandardCharsets.UTF_8).strip();
+    if (!json()) {
+      out().println(Json.indent(response));
+    } else {
+      out().println(text.isEmpty() ? "{}" : Json.compactOrRaw(text));
+    }
+    out().flush();
+  }
+
   /** Prints a failed call's error JSON on stderr; exit status 1. */
   final int failed(MicroException e) {
     err().println(e.toJson());

@@ -55,6 +55,8 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
   private @Nullable ScheduledFuture<?> readTimer;
   private @Nullable InFlight inFlight;
   private ChannelHandlerContext ctx;
+  private final java.util.ArrayDeque<Object> queued = new java.util.ArrayDeque<>();
+  private static final int MAX_QUEUED = 1024;
 
   ServerHandler(HttpServer server) {
     this.server = server;
@@ -68,6 +70,20 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (inFlight != null || !queued.isEmpty()) {
+      // a pipelined request: kept until the answers before it were written
+      if (queued.size() >= MAX_QUEUED) {
+        io.netty.util.ReferenceCountUtil.release(msg);
+        ctx.close();
+        return;
+      }
+      queued.add(msg);
+      return;
+    }
+    process(msg);
+  }
+
+  private void process(Object msg) {
     try {
       if (msg instanceof io.netty.handler.codec.http.HttpRequest req) {
         onHead(req);
@@ -89,8 +105,8 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       fail(req, code, "malformed request: " + (cause == null ? "?" : cause.getMessage()), false);
       return;
     }
-    if (inFlight != null || head != null) {
-      // pipelined before the previous answer: reading is paused, so this does not happen
+    if (head != null) {
+      // a new head before the last content of the previous request: the decoder does not do this
       discarding = true;
       return;
     }
@@ -273,6 +289,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    releaseQueued();
     cancelReadTimer();
     discardBody();
     InFlight f = inFlight;
@@ -295,8 +312,24 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
   private void resume() {
     inFlight = null;
     discarding = false;
-    ctx.channel().config().setAutoRead(true);
-    ctx.read();
+    while (inFlight == null && !queued.isEmpty() && ctx.channel().isActive()) {
+      process(queued.poll());
+    }
+    if (inFlight == null) {
+      ctx.channel().config().setAutoRead(true);
+      ctx.read();
+    }
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releaseQueued();
+  }
+
+  private void releaseQueued() {
+    for (Object m; (m = queued.poll()) != null; ) {
+      io.netty.util.ReferenceCountUtil.release(m);
+    }
   }
 
   private void log(HttpRequest req, HttpVersion version, int status, long bytes) {

@@ -50,6 +50,18 @@ class ApiGatewayIT {
       return new Reply("Hello " + hello.name() + md.get("X-User-Id").map(u -> " (user " + u + ")").orElse(""));
     }
 
+    public void count(Hello hello, io.micro.stream.StreamSender<Reply> out) {
+      for (int i = 1; i <= 3; i++) {
+        out.send(new Reply(i + " " + hello.name()));
+      }
+    }
+
+    public void echo(io.micro.stream.BidiStream<Hello, Reply> s) {
+      for (Hello h = s.receive(); h != null; h = s.receive()) {
+        s.send(new Reply("echo " + h.name()));
+      }
+    }
+
     public Reply slow(Hello hello) throws InterruptedException {
       Thread.sleep(3000);
       return new Reply("late");
@@ -80,7 +92,6 @@ class ApiGatewayIT {
   static MemoryBroker broker;
   static Service greeter;
   static Service apiGreeter;
-  static Client client;
   static com.sun.net.httpserver.HttpServer rest;
 
   @BeforeAll
@@ -93,7 +104,6 @@ class ApiGatewayIT {
     apiGreeter = Service.builder().name("com.example.api.greeter").registry(registry).broker(broker)
         .address("127.0.0.1:0").environment(Map.of()).handler("Say", new ApiSay()).build();
     apiGreeter.start();
-    client = Client.builder().selector(Selector.create(registry)).retries(1).build();
     rest = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     rest.createContext("/", ex -> {
       byte[] b = ("{\"msg\":\"rest " + ex.getRequestURI() + " via " + ex.getRequestHeaders().getFirst("X-Forwarded-For") + "\"}")
@@ -116,7 +126,6 @@ class ApiGatewayIT {
 
   @AfterAll
   static void stop() {
-    client.close();
     greeter.close();
     apiGreeter.close();
     rest.stop(0);
@@ -124,7 +133,7 @@ class ApiGatewayIT {
   }
 
   private static ApiGateway gateway(Consumer<ApiGateway.Builder> config) {
-    ApiGateway.Builder b = ApiGateway.builder().address("127.0.0.1:0").client(client)
+    ApiGateway.Builder b = ApiGateway.builder().address("127.0.0.1:0").client(Client.builder().retries(1))
         .selector(Selector.create(registry)).broker(() -> (Broker) broker).timeout(Duration.ofMillis(800))
         .maxBodySize(64 * 1024);
     config.accept(b);
@@ -303,6 +312,50 @@ class ApiGatewayIT {
       var html = send(g, "GET", "/stats", "", "");
       assertThat(html.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
       assertThat(html.body()).contains("Request Load");
+    }
+  }
+
+  @Test
+  void webSocketsBridgeServerAndBidirectionalStreams() throws Exception {
+    try (ApiGateway g = gateway(b -> b.timeout(Duration.ofSeconds(10)))) {
+      LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
+      java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+      java.net.http.WebSocket.Listener listener = new java.net.http.WebSocket.Listener() {
+        @Override
+        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+          got.add(data.toString());
+          w.request(1);
+          return null;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket w, int status, String reason) {
+          closed.complete(status);
+          return null;
+        }
+      };
+      HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://" + g.hostPort() + "/greeter/say/count?name=John"), listener)
+          .get(5, TimeUnit.SECONDS);
+      for (int i = 1; i <= 3; i++) {
+        assertThat(JSON.readTree(got.poll(5, TimeUnit.SECONDS)).get("msg").asText()).isEqualTo(i + " John");
+      }
+      assertThat(closed.get(5, TimeUnit.SECONDS)).isEqualTo(1000);
+
+      LinkedBlockingQueue<String> echoes = new LinkedBlockingQueue<>();
+      java.net.http.WebSocket ws = HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://" + g.hostPort() + "/greeter/say/echo"),
+          new java.net.http.WebSocket.Listener() {
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+              echoes.add(data.toString());
+              w.request(1);
+              return null;
+            }
+          }).get(5, TimeUnit.SECONDS);
+      ws.sendText("{\"name\":\"a\"}", true).get(5, TimeUnit.SECONDS);
+      assertThat(JSON.readTree(echoes.poll(5, TimeUnit.SECONDS)).get("msg").asText()).isEqualTo("echo a");
+      ws.sendText("{\"name\":\"b\"}", true).get(5, TimeUnit.SECONDS);
+      assertThat(JSON.readTree(echoes.poll(5, TimeUnit.SECONDS)).get("msg").asText()).isEqualTo("echo b");
+      ws.sendClose(1000, "").get(5, TimeUnit.SECONDS);
     }
   }
 

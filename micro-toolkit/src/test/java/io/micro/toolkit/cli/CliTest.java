@@ -136,6 +136,23 @@ class CliTest {
   }
 
   @Test
+  void streamPrintsEveryMessageUntilTheServerEndsTheStream() {
+    Result r = run("stream", "go.micro.srv.greeter", "Say.Stream", "{\"name\": \"John\"}");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("{\n\t\"msg\": \"Hello John 1\"\n}\n{\n\t\"msg\": \"Hello John 2\"\n}\n"
+        + "{\n\t\"msg\": \"Hello John 3\"\n}\n");
+
+    Result json = run("-o", "json", "stream", "go.micro.srv.greeter", "Say.Stream", "{\"name\":\"A\"}");
+    assertThat(json.out()).isEqualTo("{\"msg\":\"Hello A 1\"}\n{\"msg\":\"Hello A 2\"}\n{\"msg\":\"Hello A 3\"}\n");
+
+    Result failed = run("-o", "json", "stream", "go.micro.srv.greeter", "Say.StreamFail", "{}");
+    assertThat(failed.exit()).isEqualTo(1);
+    // MucpStream#receive reports a failure before messages still queued, so "first" may be lost
+    assertThat(failed.out()).isIn("{\"msg\":\"first\"}\n", "");
+    assertThat(failed.err()).contains("\"code\":409").contains("stop after one");
+  }
+
+  @Test
   void aFailedCallExitsNonZeroWithTheErrorJsonOnStderr() {
     Result r = run("call", "go.micro.srv.greeter", "Say.Hello", "{\"name\":\"\"}");
     assertThat(r.exit()).isEqualTo(1);

@@ -2,6 +2,7 @@ package io.micro.toolkit.cli;
 
 import io.micro.errors.MicroException;
 import io.micro.metadata.Metadata;
+import io.micro.stream.StreamSender;
 import java.util.List;
 
 /** A greeter like micro's example, served by the tests. */
@@ -25,6 +26,19 @@ final class Greeter {
 
     public Response who(Metadata md, Request request) {
       return new Response(request.name() + " from " + md.get("X-User").orElse("nobody"));
+    }
+
+    /** Streams three greetings. */
+    public void stream(Request request, StreamSender<Response> out) {
+      for (int i = 1; i <= 3; i++) {
+        out.send(new Response("Hello " + request.name() + " " + i));
+      }
+    }
+
+    /** Streams one greeting, then fails. */
+    public void streamFail(Request request, StreamSender<Response> out) {
+      out.send(new Response("first"));
+      throw MicroException.conflict("go.micro.srv.greeter", "stop after one");
     }
 
     public Page page(Request request) {

@@ -178,6 +178,24 @@ class HttpServerTest {
     assertThat(send("GET", "/ws", "").statusCode()).isEqualTo(400);
   }
 
+  @Test
+  void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", server.address().getPort())) {
+      s.setSoTimeout(5000);
+      String one = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\none";
+      String two = "GET /later?q=two HTTP/1.1\r\nHost: x\r\n\r\n";
+      String three = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nthree";
+      s.getOutputStream().write((one + two + three).getBytes(StandardCharsets.ISO_8859_1));
+      String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      int a = all.indexOf("\r\n\r\none");
+      int b = all.indexOf("{\"q\":\"two\"}");
+      int c = all.indexOf("\r\n\r\nthree");
+      assertThat(a).isPositive();
+      assertThat(b).isGreaterThan(a);
+      assertThat(c).isGreaterThan(b);
+    }
+  }
+
   private String raw(String request) throws Exception {
     try (Socket s = new Socket("127.0.0.1", server.address().getPort())) {
       s.setSoTimeout(5000);
