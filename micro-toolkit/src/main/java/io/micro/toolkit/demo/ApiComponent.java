@@ -23,7 +23,8 @@ final class ApiComponent implements Component {
   @Override
   public synchronized List<String> start(Toolkit toolkit) {
     api = ApiGateway.builder().address(address).enableRpc(true).enableStats(true)
-        .client(toolkit.client()).selector(toolkit.selector()).broker(toolkit::broker).build().start();
+        .client(io.micro.client.Client.builder().transport(toolkit.transport()))
+        .selector(toolkit.selector()).broker(toolkit::broker).build().start();
     return List.of(api.url() + "  (API gateway: /greeter/say/hello -> go.micro.api.greeter Say.Hello; /rpc)");
   }
 
