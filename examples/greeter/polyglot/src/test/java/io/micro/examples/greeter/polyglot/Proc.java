@@ -73,13 +73,38 @@ final class Proc implements AutoCloseable {
     return jar.toString();
   }
 
+  /** {@code bin/micro}, run without building (the reactor built micro-toolkit's jar and lib). */
+  static String launcher() {
+    Path p = Path.of(System.getProperty("micro.launcher", "../../../bin/micro"));
+    if (!Files.isExecutable(p) || !Files.isDirectory(p.getParent().resolveSibling("micro-toolkit/target/lib"))) {
+      throw new IllegalStateException("no runnable " + p + " (expected bin/micro and micro-toolkit/target/lib;"
+          + " run ./mvnw package)");
+    }
+    return p.toString();
+  }
+
+  /** Runs {@code command} with extra environment variables to its end (at most 60 s). */
+  static Proc runWithEnv(String name, java.util.Map<String, String> env, String... command)
+      throws IOException, InterruptedException {
+    Proc p = start(name, env, command);
+    p.awaitExit();
+    return p;
+  }
+
   /** Starts {@code command}; {@code name} names the log files. */
   static Proc start(String name, String... command) throws IOException {
+    return start(name, java.util.Map.of(), command);
+  }
+
+  private static Proc start(String name, java.util.Map<String, String> env, String... command)
+      throws IOException {
     Path logs = Path.of(System.getProperty("greeter.logs", "target/polyglot-logs"));
     Files.createDirectories(logs);
     Path out = logs.resolve(name + ".out");
     Path err = logs.resolve(name + ".err");
-    Process process = new ProcessBuilder(new ArrayList<>(List.of(command)))
+    ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(List.of(command)));
+    pb.environment().putAll(env);
+    Process process = pb
         .redirectOutput(out.toFile())
         .redirectError(err.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
