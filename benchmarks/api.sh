@@ -41,9 +41,9 @@ TOOLKIT_JAR=$(ls "$ROOT"/micro-toolkit/target/micro-toolkit-*.jar 2>/dev/null | 
 [[ -f $GREETER_JAR && -n $TOOLKIT_JAR && -d $ROOT/micro-toolkit/target/lib ]] \
   || die "missing jars: ./mvnw -DskipTests -pl examples/greeter/server,micro-toolkit -am package"
 
-pin() { # cpus command... : runs the command pinned when cpus is set
+pin() { # cpus command... : becomes the command (pinned when cpus is set); call it in a subshell or with &
   local cpus=$1; shift
-  if [[ -n $cpus ]]; then taskset -c "$cpus" "$@"; else "$@"; fi
+  if [[ -n $cpus ]]; then exec taskset -c "$cpus" "$@"; else exec "$@"; fi
 }
 
 WORK=$(mktemp -d)
@@ -58,16 +58,21 @@ trap cleanup EXIT
 GREETER_PORT=$BASE_PORT
 GATEWAY_PORT=$((BASE_PORT + 1))
 NGINX_PORT=$((BASE_PORT + 2))
+for port in $GREETER_PORT $GATEWAY_PORT $NGINX_PORT; do
+  if (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null; then die "$HOST:$port is already in use (a server of an earlier run?)"; fi
+done
 
 # shellcheck disable=SC2086
 pin "${SERVER_CPUS:-}" "$JAVA" $JVM_OPTS -jar "$GREETER_JAR" --server_address=$HOST:$GREETER_PORT \
   >"$WORK/greeter.log" 2>&1 &
 PIDS+=($!)
+GREETER_PID=$!
 # shellcheck disable=SC2086
 pin "${SERVER_CPUS:-}" "$JAVA" $JVM_OPTS -Dorg.slf4j.simpleLogger.log.io.micro.toolkit.http.access=warn \
   -cp "$TOOLKIT_JAR:$ROOT/micro-toolkit/target/lib/*" io.micro.toolkit.Micro api \
   --api_address=$HOST:$GATEWAY_PORT --api_namespace=go.micro.srv >"$WORK/gateway.log" 2>&1 &
 PIDS+=($!)
+GATEWAY_PID=$!
 
 mkdir -p "$WORK/nginx"
 cat >"$WORK/nginx/nginx.conf" <<CONF
@@ -96,6 +101,7 @@ http {
 CONF
 pin "${SERVER_CPUS:-}" nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' >"$WORK/nginx.log" 2>&1 &
 PIDS+=($!)
+NGINX_PID=$!
 
 JSONRPC='{"method":"Say.Hello","params":[{"name":"John"}],"id":1}'
 PLAIN='{"name":"John"}'
@@ -123,40 +129,65 @@ for t in $TARGETS; do
 done
 log "all targets answer; greeter :$GREETER_PORT gateway :$GATEWAY_PORT nginx :$NGINX_PORT"
 
-run() { # target connections seconds -> "rps p99_ms"
-  local out
+# CPU time of the server processes on a target's path (clock ticks): meaningful on a busy machine
+path_pids() { # target
+  case $1 in
+    direct) echo "$GREETER_PID" ;;
+    gateway) echo "$GREETER_PID $GATEWAY_PID" ;;
+    nginx) echo "$GREETER_PID $NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" ;;
+  esac
+}
+ticks() { # pids... -> utime + stime, summed (fields after the command name, which may hold spaces)
+  local t=0 p
+  for p in "$@"; do
+    t=$((t + $(awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$p/stat" || echo 0)))
+  done
+  echo $t
+}
+HZ=$(getconf CLK_TCK)
+
+run() { # target connections seconds -> "rps p99_ms cpu_us_per_request"
+  local out before after rps p99 n cpu
+  # shellcheck disable=SC2046
+  before=$(ticks $(path_pids "$1"))
   out=$(pin "${LOAD_CPUS:-}" wrk -t"$THREADS" -c"$2" -d"$3"s --latency -s "$WORK/$1.lua" "${URL[$1]}")
+  # shellcheck disable=SC2046
+  after=$(ticks $(path_pids "$1"))
+  # shellcheck disable=SC2046
+  kill -0 $(path_pids "$1") 2>/dev/null || die "a server of $1 is gone (see $WORK/*.log)"
+  grep -q 'Socket errors' <<<"$out" && log "$1: $(grep 'Socket errors' <<<"$out")"
   if grep -q 'Non-2xx' <<<"$out"; then echo "$out" >&2; die "$1: non-2xx answers"; fi
-  local rps p99
+  n=$(awk '/requests in/ {print $1}' <<<"$out")
+  cpu=$(echo "($after - $before) * 1000000 / $HZ / $n" | bc -l)
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' <<<"$out")
-  echo "$rps $p99"
+  echo "$rps $p99 $cpu"
 }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+med() { tr ' ' '\n' <<<"$1" | grep . | median; }
 
 for c in $CONNECTIONS; do for t in $TARGETS; do run "$t" "$c" "$WARMUP" >/dev/null; done; done
-declare -A RPS P99
+declare -A RPS P99 CPU
 for ((r = 1; r <= RUNS; r++)); do
   for c in $CONNECTIONS; do
     for t in $TARGETS; do
-      read -r rps p99 < <(run "$t" "$c" "$DURATION")
-      RPS[$t/$c]+="$rps "; P99[$t/$c]+="$p99 "
-      log "round $r c=$c $t: $rps req/s, p99 $p99 ms"
+      read -r rps p99 cpu < <(run "$t" "$c" "$DURATION")
+      RPS[$t/$c]+="$rps "; P99[$t/$c]+="$p99 "; CPU[$t/$c]+="$cpu "
+      log "round $r c=$c $t: $rps req/s, p99 $p99 ms, $(printf %.0f "$cpu") us server CPU per request"
     done
   done
 done
 
 mkdir -p "$(dirname "$OUT")"
 {
-  echo "| connections | target | req/s (median of $RUNS) | p99 ms (median) | vs direct | vs nginx |"
-  echo "|---|---|---|---|---|---|"
+  echo "| connections | target | req/s (median of $RUNS) | p99 ms | server CPU µs/request | req/s vs direct | req/s vs nginx | CPU vs nginx |"
+  echo "|---|---|---|---|---|---|---|---|"
   for c in $CONNECTIONS; do
-    d=$(tr ' ' '\n' <<<"${RPS[direct/$c]}" | grep . | median)
-    n=$(tr ' ' '\n' <<<"${RPS[nginx/$c]}" | grep . | median)
+    d=$(med "${RPS[direct/$c]}"); n=$(med "${RPS[nginx/$c]}"); nu=$(med "${CPU[nginx/$c]}")
     for t in $TARGETS; do
-      m=$(tr ' ' '\n' <<<"${RPS[$t/$c]}" | grep . | median)
-      p=$(tr ' ' '\n' <<<"${P99[$t/$c]}" | grep . | median)
-      printf '| %s | %s | %.0f | %.2f | %.2f | %.2f |\n' "$c" "$t" "$m" "$p" "$(echo "$m / $d" | bc -l)" "$(echo "$m / $n" | bc -l)"
+      m=$(med "${RPS[$t/$c]}"); p=$(med "${P99[$t/$c]}"); u=$(med "${CPU[$t/$c]}")
+      printf '| %s | %s | %.0f | %.2f | %.0f | %.2f | %.2f | %.2f |\n' "$c" "$t" "$m" "$p" "$u" \
+        "$(echo "$m / $d" | bc -l)" "$(echo "$m / $n" | bc -l)" "$(echo "$u / $nu" | bc -l)"
     done
   done
 } | tee "$OUT"

@@ -62,14 +62,16 @@ public final class ApiGateway implements AutoCloseable {
     String handler = b.handler;
     this.ownExecutor = b.executor == null ? executor() : null;
     this.warm = new WarmSelector(b.selector, Duration.ofSeconds(5));
-    this.client = (b.client != null ? b.client : Client.builder()).selector(warm).build();
+    // the gateway's callbacks never block, so replies complete on the transport's I/O threads:
+    // one thread hand-off fewer per call (retries pick from the nodes selected at the start)
+    this.client = (b.client != null ? b.client : Client.builder()).selector(warm).executor(Runnable::run).build();
     Backend backend = new Backend(client, warm, b.executor != null ? b.executor : ownExecutor,
         b.namespace, b.timeout);
     this.proxy = HttpProxy.builder().errorId(Backend.ID).responseTimeout(b.timeout).build();
     Resolver resolver = b.resolverInstance != null ? b.resolverInstance
         : Resolver.named(b.resolver, handler.equals("meta") ? "rpc" : handler, b.namespace);
     HttpHandler main = switch (handler) {
-      case "rpc", "meta" -> new RpcHandler(backend, resolver);
+      case "rpc", "meta" -> new RpcHandler(backend, resolver, proxy);
       case "api" -> new ApiHandler(backend, resolver);
       case "http", "proxy", "web" -> new ProxyHandler(backend, resolver, proxy);
       case "event" -> new EventHandler(backend, Objects.requireNonNull(b.broker, "broker (for the event handler)"));
@@ -269,7 +271,9 @@ public final class ApiGateway implements AutoCloseable {
 
     /**
      * How to build the client calls go through (retries, timeouts, transport, pool); the gateway
-     * sets its selector, builds it and closes it. Default: {@link Client#builder()}.
+     * sets its selector and a direct executor (replies complete on the transport's I/O threads,
+     * where the gateway's callbacks only hand the answer to the connection), builds it and closes
+     * it. Default: {@link Client#builder()}.
      */
     public Builder client(Client.Builder c) {
       this.client = Objects.requireNonNull(c, "client");

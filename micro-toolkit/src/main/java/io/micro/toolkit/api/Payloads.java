@@ -62,10 +62,7 @@ final class Payloads {
       if (!hasBody) {
         return EMPTY;
       }
-      JsonNode parsed = parse(body);
-      if (!parsed.isObject() && !parsed.isArray()) {
-        throw MicroException.badRequest(Backend.ID, "request body must be a JSON object, got %s", parsed.getNodeType());
-      }
+      validate(body);
       return body;
     }
     ObjectNode o = JSON.createObjectNode();
@@ -109,6 +106,25 @@ final class Payloads {
       } else {
         target.set(e.getKey(), v);
       }
+    }
+  }
+
+  /** Checks {@code body} is one JSON object or array, without building it (a JSON body passes through as is). */
+  static void validate(byte[] body) {
+    try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(body)) {
+      com.fasterxml.jackson.core.JsonToken first = p.nextToken();
+      if (first != com.fasterxml.jackson.core.JsonToken.START_OBJECT && first != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+        throw MicroException.badRequest(Backend.ID, "request body must be a JSON object, got %s",
+            first == null ? "nothing" : first.asString() == null ? first.name() : first.asString());
+      }
+      p.skipChildren();
+      if (p.nextToken() != null) {
+        throw MicroException.badRequest(Backend.ID, "malformed JSON body: more than one value");
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw MicroException.badRequest(Backend.ID, "malformed JSON body: %s", e.getOriginalMessage());
+    } catch (java.io.IOException e) {
+      throw MicroException.badRequest(Backend.ID, "unreadable body: %s", e.getMessage());
     }
   }
 

@@ -13,7 +13,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class Routes {
   private static final Pattern VERSION = Pattern.compile("^v[0-9]+$");
-  private static final Pattern WORD = Pattern.compile("^[a-zA-Z0-9_]+(-[a-zA-Z0-9_]+)*$");
   private static final Pattern PROXY_ALIAS = Pattern.compile("^[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*$");
 
   private Routes() {}
@@ -35,11 +34,24 @@ final class Routes {
     if (parts.size() == 2) {
       return new String[] {parts.get(0), method(parts)};
     }
-    if (parts.size() == 3 && VERSION.matcher(parts.get(0)).matches()) {
+    if (parts.size() == 3 && isVersion(parts.get(0))) {
       return new String[] {parts.get(0) + "." + parts.get(1), method(parts.subList(1, 3))};
     }
     return new String[] {String.join(".", parts.subList(0, parts.size() - 2)),
         method(parts.subList(parts.size() - 2, parts.size()))};
+  }
+
+  /** Whether {@code s} matches {@code v[0-9]+}. */
+  static boolean isVersion(String s) {
+    if (s.length() < 2 || s.charAt(0) != 'v') {
+      return false;
+    }
+    for (int i = 1; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -91,7 +103,7 @@ final class Routes {
       if (s.isEmpty()) {
         continue;
       }
-      if (!WORD.matcher(s).matches()) {
+      if (!isWord(s)) {
         return null;
       }
       out.add(s);
@@ -99,10 +111,28 @@ final class Routes {
     return out;
   }
 
+  /** Whether {@code s} matches {@code [a-zA-Z0-9_]+(-[a-zA-Z0-9_]+)*} (a loop: this runs per request). */
+  static boolean isWord(String s) {
+    int n = s.length();
+    if (n == 0 || s.charAt(0) == '-' || s.charAt(n - 1) == '-') {
+      return false;
+    }
+    char prev = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      boolean word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+      if (!word && !(c == '-' && prev != '-')) {
+        return false;
+      }
+      prev = c;
+    }
+    return true;
+  }
+
   /** The first segment that is not a plain word, for error messages; empty if none. */
   static String badSegment(String path) {
     for (String s : path.split("/")) {
-      if (!s.isEmpty() && !WORD.matcher(s).matches()) {
+      if (!s.isEmpty() && !isWord(s)) {
         return s;
       }
     }

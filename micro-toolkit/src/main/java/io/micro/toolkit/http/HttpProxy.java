@@ -123,6 +123,48 @@ public final class HttpProxy implements AutoCloseable {
     return CompletableFuture.completedFuture(HttpResponse.relay(ex -> new ProxyCall(this, ex, backend, out, upgrade).start()));
   }
 
+  /**
+   * What a backend answered to {@link #exchange}: status, headers and the whole body.
+   *
+   * @param status the HTTP status
+   * @param headers the response headers
+   * @param body the body
+   */
+  public record Answer(int status, HttpHeaders headers, byte[] body) {}
+
+  /**
+   * Sends one request to {@code backend} ({@code host:port}) over a kept-alive connection on the
+   * event loop of {@code on}'s connection, and collects the whole answer (at most {@code maxBody}
+   * bytes, else 502). The stage completes on that event loop, failed with a 503 when the backend
+   * cannot be reached and a 504 after {@code timeout}. {@code headers} must hold {@code Host} and
+   * {@code Content-Type}; {@code Content-Length} is set here.
+   */
+  public CompletionStage<Answer> exchange(HttpRequest on, String backend, String method, String target,
+      HttpHeaders headers, byte[] body, Duration timeout, int maxBody) {
+    HostPort.parse(backend);
+    io.netty.channel.Channel ch = on.channel();
+    if (ch == null) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("request " + on + " has no connection"));
+    }
+    for (java.util.Map.Entry<String, String> e : headers) {
+      try {
+        checked(e.getKey(), e.getValue());
+      } catch (IllegalArgumentException bad) {
+        return CompletableFuture.failedFuture(MicroException.badRequest(errorId, "%s", bad.getMessage()));
+      }
+    }
+    headers.set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    DefaultFullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), target,
+        Unpooled.wrappedBuffer(body), headers, EmptyHttpHeaders.INSTANCE);
+    BackendCall call = new BackendCall(this, ch, backend, out, timeout, maxBody);
+    if (ch.eventLoop().inEventLoop()) {
+      call.start();
+    } else {
+      ch.eventLoop().execute(call::start);
+    }
+    return call.result;
+  }
+
   /** The headers sent to the backend. */
   static HttpHeaders forwardHeaders(HttpRequest request, HttpHeaders extra) {
     HttpHeaders h = new DefaultHttpHeaders();

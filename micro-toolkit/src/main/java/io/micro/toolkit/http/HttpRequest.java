@@ -27,9 +27,10 @@ public final class HttpRequest {
   private final SocketAddress remote;
   private final boolean secure;
   private final boolean keepAlive;
+  private final io.netty.channel.@Nullable Channel channel;
 
   HttpRequest(String method, String uri, QueryStringDecoder decoded, HttpHeaders headers, byte[] body,
-      SocketAddress remote, boolean secure, boolean keepAlive) {
+      SocketAddress remote, boolean secure, boolean keepAlive, io.netty.channel.@Nullable Channel channel) {
     this.method = method;
     this.uri = uri;
     this.decoded = decoded;
@@ -38,6 +39,7 @@ public final class HttpRequest {
     this.remote = remote;
     this.secure = secure;
     this.keepAlive = keepAlive;
+    this.channel = channel;
   }
 
   /**
@@ -50,7 +52,7 @@ public final class HttpRequest {
       h.add(headers[i], headers[i + 1]);
     }
     return new HttpRequest(method, uri, new QueryStringDecoder(uri), h, body,
-        new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), false, true);
+        new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), false, true, null);
   }
 
   /** The method, upper case as sent ({@code GET}, {@code POST}, ...). */
@@ -112,6 +114,11 @@ public final class HttpRequest {
     }
     int semi = ct.indexOf(';');
     return (semi < 0 ? ct : ct.substring(0, semi)).strip().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** The connection the request came on (null for {@link #of} requests). */
+  io.netty.channel.@Nullable Channel channel() {
+    return channel;
   }
 
   /** The peer's address. */

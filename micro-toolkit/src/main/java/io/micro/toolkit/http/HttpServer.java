@@ -199,7 +199,7 @@ public final class HttpServer implements AutoCloseable {
     Cors cors = Cors.allowAll();
     boolean accessLog = true;
     String errorId = "go.micro.http";
-    int ioThreads = 0;
+    int ioThreads = Runtime.getRuntime().availableProcessors();
     @Nullable IntConsumer onResponse;
     final List<Route> routes = new ArrayList<>();
 
@@ -284,7 +284,7 @@ public final class HttpServer implements AutoCloseable {
       return this;
     }
 
-    /** Event loop threads; 0 (default) means Netty's default (2 × cores). */
+    /** Event loop threads (default: one per core); 0 means Netty's default (2 × cores). */
     public Builder ioThreads(int threads) {
       if (threads < 0) {
         throw new IllegalArgumentException("ioThreads: " + threads + " (expected: >= 0)");

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /** One proxied exchange: runs on the client connection's event loop from start to end. */
-final class ProxyCall {
+final class ProxyCall implements BackendSink {
   private final HttpProxy proxy;
   private final Exchange ex;
   private final String backend;
@@ -100,7 +100,8 @@ final class ProxyCall {
   }
 
   /** The backend connection failed or closed before the answer ended. */
-  void backendGone(@Nullable Throwable cause) {
+  @Override
+  public void backendGone(@Nullable Throwable cause) {
     if (ended) {
       return;
     }
@@ -132,7 +133,8 @@ final class ProxyCall {
     ex.respond(io.micro.toolkit.http.HttpResponse.error(e));
   }
 
-  void onHead(HttpResponse resp) {
+  @Override
+  public void onHead(HttpResponse resp) {
     if (ended) {
       return;
     }
@@ -158,7 +160,8 @@ final class ProxyCall {
     client.write(new DefaultHttpResponse(resp.protocolVersion(), resp.status(), h));
   }
 
-  void onContent(HttpContent content) {
+  @Override
+  public void onContent(HttpContent content) {
     if (ended) {
       return;
     }
@@ -236,11 +239,11 @@ final class ProxyCall {
 
   /** The backend connection's reader: hands the answer to the call it currently serves. */
   static final class BackendHandler extends ChannelInboundHandlerAdapter {
-    @Nullable ProxyCall call;
+    @Nullable BackendSink call;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ProxyCall c = call;
+      BackendSink c = call;
       try {
         if (c == null) {
           return;
@@ -266,7 +269,7 @@ final class ProxyCall {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      ProxyCall c = call;
+      BackendSink c = call;
       if (c != null) {
         c.backendGone(null);
       }
@@ -275,7 +278,7 @@ final class ProxyCall {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      ProxyCall c = call;
+      BackendSink c = call;
       if (c != null) {
         c.backendGone(cause);
       }

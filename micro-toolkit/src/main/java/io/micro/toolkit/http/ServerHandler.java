@@ -177,7 +177,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     boolean keepAlive = HttpUtil.isKeepAlive(h);
     HttpRequest req = new HttpRequest(h.method().name(), uri,
         decoded == null ? new QueryStringDecoder("/") : decoded, h.headers(), bytes,
-        ctx.channel().remoteAddress(), server.secure(), keepAlive);
+        ctx.channel().remoteAddress(), server.secure(), keepAlive, ctx.channel());
     InFlight f = new InFlight(req, h.protocolVersion());
     inFlight = f;
     if (problem != null) {
@@ -257,7 +257,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     head = null;
     ctx.channel().config().setAutoRead(false);
     HttpRequest req = new HttpRequest(h.method().name(), h.uri(), new QueryStringDecoder("/"), h.headers(), NONE,
-        ctx.channel().remoteAddress(), server.secure(), keep);
+        ctx.channel().remoteAddress(), server.secure(), keep, ctx.channel());
     InFlight f = new InFlight(req, h.protocolVersion().isKeepAliveDefault() ? HttpVersion.HTTP_1_1 : h.protocolVersion());
     inFlight = f;
     f.answer(HttpResponse.error(MicroException.of(o.errorId, code, detail)));

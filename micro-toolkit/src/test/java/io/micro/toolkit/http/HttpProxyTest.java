@@ -32,6 +32,7 @@ class HttpProxyTest {
   private HttpServer wsBackend;
   private HttpServer front;
   private HttpProxy proxy;
+  private HttpProxy quick;
   private volatile String target;
 
   @BeforeEach
@@ -52,12 +53,19 @@ class HttpProxyTest {
       }
     }))).build().start();
     target = "127.0.0.1:" + backend.getAddress().getPort();
-    proxy = HttpProxy.builder().responseTimeout(Duration.ofMillis(500)).build();
+    proxy = HttpProxy.builder().responseTimeout(Duration.ofSeconds(20)).build();
+    quick = HttpProxy.builder().responseTimeout(Duration.ofMillis(500)).build();
     front = HttpServer.builder()
         .maxBodySize(1 << 20)
         .route("/ws", req -> proxy.forward(req, wsBackend.hostPort()))
         .route("/bad", req -> proxy.forward(req, target, req.uri(),
             new io.netty.handler.codec.http.DefaultHttpHeaders(false).set("X-Evil", "a\r\nSet-Cookie: x=1")))
+        .route("/slow", req -> quick.forward(req, target))
+        .route("/exchange", req -> proxy.exchange(req, target, "PUT", "/collected",
+                new io.netty.handler.codec.http.DefaultHttpHeaders().set("Host", target).set("Content-Type", "text/plain"),
+                req.body(), Duration.ofSeconds(20), 1 << 20)
+            .thenApply(a -> HttpResponse.of(200, "text/plain", ("got " + a.status() + " " + new String(a.body(),
+                StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8))))
         .route("/", req -> proxy.forward(req, target))
         .build()
         .start();
@@ -70,6 +78,7 @@ class HttpProxyTest {
     wsBackend.close();
     backend.stop(0);
     proxy.close();
+    quick.close();
   }
 
   private void serve(HttpExchange ex) throws java.io.IOException {
@@ -129,6 +138,15 @@ class HttpProxyTest {
     var r = http.send(java.net.http.HttpRequest.newBuilder(URI.create(front.url() + "/big")).build(), BodyHandlers.ofByteArray());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).hasSize(128 * 64 * 1024);
+  }
+
+  @Test
+  void exchangeCollectsTheWholeAnswer() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      var r = send("POST", "/exchange", "x" + i);
+      assertThat(r.body()).isEqualTo("got 201 hello PUT /collected");
+      assertThat(seen).containsEntry("body", "x" + i).containsEntry("path", "/collected");
+    }
   }
 
   @Test
