@@ -1,35 +1,42 @@
 #!/usr/bin/env bash
-# Startup of bin/micro: wall time of one command, median of RUNS runs per configuration, the
-# configurations alternating run by run so that a busy machine affects them alike.
+# Startup of bin/micro: wall time and CPU time (user + sys) of one whole command, median of RUNS
+# runs per configuration, the configurations alternating run by run so that a busy machine affects
+# them alike. CPU time is the steadier number on a shared machine.
 #   benchmarks/cli/startup.sh [RUNS]          (default 15)
 # Configurations: the JVM's defaults (java -cp ... io.micro.toolkit.Micro), C1 + serial GC
-# without the class-data sharing archive (MICRO_CDS=0 bin/micro), and bin/micro as shipped.
-# Commands: "--registry=memory list services" (the JVM and the toolkit alone) and
-# "list services" (mDNS, which waits its 300 ms lookup window).
+# without the class-data sharing archive (MICRO_CDS=0 bin/micro), and bin/micro as shipped
+# (C1 + serial GC + AppCDS). Commands: "--registry=memory list services" (the JVM and the toolkit
+# alone) and "list services" (mDNS, which waits its 300 ms lookup window).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-15}
 bin/micro --registry=memory list services >/dev/null   # builds when needed
 target=micro-toolkit/target
 cp="$(ls $target/micro-toolkit-*.jar | head -1):$target/lib/*"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
-now() { date +%s%N; }
-median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.0f", m/1e6}'; }
+# one run: appends "wall cpu" in ms to $tmp/$1
+measure() {
+  local name=$1
+  shift
+  /usr/bin/time -f "%e %U %S" -o "$tmp/t" "$@" >/dev/null 2>&1
+  awk '{printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000}' "$tmp/t" >>"$tmp/$name"
+}
+median() { sort -n | awk '{a[NR]=$1} END {printf "%d", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+col() { cut -d' ' -f"$2" "$tmp/$1" | median; }
 
 for cmd in "--registry=memory list services" "list services"; do
-  declare -A t=()
+  rm -f "$tmp"/jvm "$tmp"/c1 "$tmp"/micro
   for ((i = 0; i < runs; i++)); do
     # shellcheck disable=SC2086
-    { s=$(now); java -cp "$cp" io.micro.toolkit.Micro $cmd >/dev/null; t[jvm]+="$(( $(now) - s )) "; }
+    measure jvm java -cp "$cp" io.micro.toolkit.Micro $cmd
     # shellcheck disable=SC2086
-    { s=$(now); MICRO_CDS=0 bin/micro $cmd >/dev/null; t[c1]+="$(( $(now) - s )) "; }
+    measure c1 env MICRO_CDS=0 bin/micro $cmd
     # shellcheck disable=SC2086
-    { s=$(now); bin/micro $cmd >/dev/null; t[micro]+="$(( $(now) - s )) "; }
+    measure micro bin/micro $cmd
   done
-  jvm=$(tr ' ' '\n' <<<"${t[jvm]}" | grep . | median)
-  c1=$(tr ' ' '\n' <<<"${t[c1]}" | grep . | median)
-  micro=$(tr ' ' '\n' <<<"${t[micro]}" | grep . | median)
-  printf '%-36s JVM defaults %5d ms | C1+SerialGC %5d ms (%.2fx) | bin/micro (C1+SerialGC+AppCDS) %5d ms (%.2fx)\n' \
-    "micro $cmd" "$jvm" "$c1" "$(echo "$c1/$jvm" | bc -l)" "$micro" "$(echo "$micro/$jvm" | bc -l)"
-  unset t
+  printf '| `micro %s` | %s / %s | %s / %s | %s / %s |\n' "$cmd" \
+    "$(col jvm 1)" "$(col jvm 2)" "$(col c1 1)" "$(col c1 2)" "$(col micro 1)" "$(col micro 2)"
 done
+echo "(wall ms / CPU ms, medians of $runs runs; load average: $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -120,6 +120,28 @@ class StreamIT {
       }
     }
 
+    final AtomicInteger received = new AtomicInteger();
+    final CountDownLatch release = new CountDownLatch(1);
+
+    /** Client streaming: takes two, then refuses. */
+    public Sum rejectAfterTwo(StreamReceiver<Num> in) {
+      in.receive();
+      in.receive();
+      throw MicroException.badRequest(SERVICE, "two is enough");
+    }
+
+    /** Client streaming: takes one message, waits for the test, then takes the rest. */
+    public Sum slowSink(StreamReceiver<Blob> in) throws InterruptedException {
+      in.receive();
+      received.incrementAndGet();
+      started.countDown();
+      release.await(30, TimeUnit.SECONDS);
+      while (in.receive() != null) {
+        received.incrementAndGet();
+      }
+      return new Sum(0, received.get());
+    }
+
     /** Large messages as fast as the client takes them, counting sends. */
     public void flood(Num req, StreamSender<Blob> out) {
       String chunk = "y".repeat(64 * 1024);
@@ -136,6 +158,13 @@ class StreamIT {
     }
   }
 
+  /** A unary handler on the same server. */
+  public static final class Unary {
+    public Sum hello(Num n) {
+      return new Sum(n.n(), 1);
+    }
+  }
+
   private Transport transport;
   private Server server;
   private Client client;
@@ -146,7 +175,8 @@ class StreamIT {
   void setUp() {
     transport = HttpTransport.create();
     handler = new Streams();
-    server = Server.builder().name(SERVICE).transport(transport).build().handle("Streams", handler);
+    server = Server.builder().name(SERVICE).transport(transport).build().handle("Streams", handler)
+        .handle(new Unary());
     server.start();
     client = Client.builder().transport(transport).build();
     direct = CallOptions.DEFAULT.withAddress(server.address());
@@ -228,8 +258,9 @@ class StreamIT {
   }
 
   @Test
-  void anErrorMidStreamReachesTheClientAfterTheMessagesBeforeIt() {
+  void anErrorMidStreamReachesTheClientAfterTheMessagesBeforeIt() throws Exception {
     try (ClientStream<Object, Num> s = client.serverStream(req("Streams.FailAfterThree", new Num(0)), Num.class, direct)) {
+      Thread.sleep(300); // let the error arrive behind the messages: they still come first
       assertThat(s.receive()).isEqualTo(new Num(0));
       assertThat(s.receive()).isEqualTo(new Num(1));
       assertThat(s.receive()).isEqualTo(new Num(2));
@@ -310,9 +341,68 @@ class StreamIT {
   }
 
   @Test
-  void concurrentStreamsOnOneClientAndUnaryCallsStayIndependent() throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(8);
+  void aServerFailureStopsAClientThatIsStillSending() {
+    ClientStream<Num, Sum> s = client.stream(req("Streams.RejectAfterTwo", Map.of()), Sum.class, direct);
+    MicroException failed = null;
+    for (int i = 0; i < 100_000 && failed == null; i++) {
+      try {
+        s.send(new Num(i));
+      } catch (MicroException e) {
+        failed = e;
+      }
+    }
+    assertThat(failed).isNotNull();
+    assertThat(failed.code()).isEqualTo(400);
+    assertThat(failed.detail()).isEqualTo("two is enough");
+    assertThatThrownBy(s::receive).isInstanceOfSatisfying(MicroException.class,
+        e -> assertThat(e.code()).isEqualTo(400));
+    s.close();
+  }
+
+  @Test
+  void aSlowHandlerMakesTheClientsSendBlockInsteadOfBuffering() throws Exception {
+    int total = 2000; // 2000 x 64 KiB = 125 MiB if nothing pushed back
+    String chunk = "z".repeat(64 * 1024);
+    AtomicInteger sent = new AtomicInteger();
+    ClientStream<Blob, Sum> s = client.stream(req("Streams.SlowSink", Map.of()), Sum.class, direct);
+    ExecutorService sender = Executors.newSingleThreadExecutor();
     try {
+      Future<?> sending = sender.submit(() -> {
+        for (int i = 0; i < total; i++) {
+          s.send(new Blob(i, chunk));
+          sent.incrementAndGet();
+        }
+        s.closeSend();
+      });
+      assertThat(handler.started.await(20, TimeUnit.SECONDS)).isTrue();
+      int last = -1;
+      while (sent.get() != last) {
+        last = sent.get();
+        Thread.sleep(300);
+      }
+      assertThat(sent.get()).isLessThan(400);
+      assertThat(sending).isNotDone();
+      handler.release.countDown();
+      sending.get(60, TimeUnit.SECONDS);
+      assertThat(s.receive()).isEqualTo(new Sum(0, total));
+    } finally {
+      sender.shutdownNow();
+      s.close();
+    }
+  }
+
+  @Test
+  void concurrentStreamsOnOneClientAndUnaryCallsStayIndependent() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(9);
+    try {
+      Future<String> unary = pool.submit(() -> {
+        String last = "";
+        for (int i = 0; i < 200; i++) {
+          last = client.call(Request.json(SERVICE, "Unary.Hello", new Num(i)), Sum.class,
+              direct).toString();
+        }
+        return last;
+      });
       List<Future<Integer>> results = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         int n = 200 + t;
@@ -329,8 +419,50 @@ class StreamIT {
       for (int t = 0; t < 8; t++) {
         assertThat(results.get(t).get(30, TimeUnit.SECONDS)).isEqualTo(200 + t);
       }
+      assertThat(unary.get(30, TimeUnit.SECONDS)).isEqualTo(new Sum(199, 1).toString());
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /** Holds the proxy interface, named like the handler. */
+  static final class Api {
+    /** The stream endpoints as a typed proxy sees them. */
+    public interface Streams {
+      ClientStream<Object, Num> count(Num req);
+
+      ClientStream<Num, Sum> sum(CallOptions options);
+
+      ClientStream<Num, Num> echo();
+    }
+  }
+
+  @Test
+  void typedProxiesOpenStreams() {
+    Api.Streams api = client.proxy(Api.Streams.class, SERVICE, direct);
+    try (ClientStream<Object, Num> s = api.count(new Num(3))) {
+      assertThat(s.receive()).isEqualTo(new Num(0));
+      assertThat(s.receive()).isEqualTo(new Num(1));
+      assertThat(s.receive()).isEqualTo(new Num(2));
+      assertThat(s.receive()).isNull();
+    }
+    try (ClientStream<Num, Sum> s = api.sum(direct)) {
+      s.send(new Num(4));
+      s.send(new Num(5));
+      s.closeSend();
+      assertThat(s.receive()).isEqualTo(new Sum(9, 2));
+    }
+    try (ClientStream<Num, Num> s = api.echo()) {
+      s.send(new Num(7));
+      assertThat(s.receive()).isEqualTo(new Num(70));
+    }
+  }
+
+  @Test
+  void aUnaryEndpointOpenedAsAStreamAnswersOnce() {
+    try (ClientStream<Object, Sum> s = client.stream(req("Unary.Hello", new Num(41)), Sum.class, direct)) {
+      assertThat(s.receive()).isEqualTo(new Sum(41, 1));
+      assertThat(s.receive()).isNull();
     }
   }
 

@@ -93,6 +93,7 @@ public final class Micro implements Runnable {
     for (Class<?> sub : SUBCOMMANDS) {
       cl.addSubcommand(sub);
     }
+    withVersion(cl);
     CommandLine.IExecutionStrategy run = new CommandLine.RunLast();
     cl.setExecutionStrategy(parsed -> {
       try {
@@ -147,6 +148,12 @@ public final class Micro implements Runnable {
       toolkit.close();
       toolkit = null;
     }
+  }
+
+  /** {@code micro call -V} prints the version too. */
+  private static void withVersion(CommandLine cl) {
+    cl.getCommandSpec().versionProvider(new Version());
+    cl.getSubcommands().values().forEach(Micro::withVersion);
   }
 
   private static String message(Throwable e) {

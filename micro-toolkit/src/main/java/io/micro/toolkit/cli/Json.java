@@ -51,17 +51,6 @@ final class Json {
     }
   }
 
-  /** {@code text} read as a {@code type}; errors as in {@link #check}. */
-  static <T> T read(String what, String text, Class<T> type) {
-    JsonNode node = read(what, text);
-    try {
-      return MAPPER.treeToValue(node, type);
-    } catch (JsonProcessingException | IllegalArgumentException e) {
-      String m = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-      throw new BadInput(what + ": " + firstLine(m));
-    }
-  }
-
   private static String pointAt(String what, String message, String text,
       @org.jspecify.annotations.Nullable JsonLocation at) {
     StringBuilder sb = new StringBuilder(what).append(": invalid JSON");

@@ -46,11 +46,38 @@ public final class RegisterCommand implements Runnable {
     private ServiceJson() {}
 
     static Service read(String text) {
-      Service s = Json.read("service", text, Service.class);
+      com.fasterxml.jackson.databind.JsonNode tree = Json.read("service", text);
+      joinLegacyPorts(tree);
+      Service s;
+      try {
+        s = Json.MAPPER.treeToValue(tree, Service.class);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+        String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+            ? j.getOriginalMessage() : e.getMessage();
+        throw new Json.BadInput("service: " + (m == null ? "not a service" : m.lines().findFirst().orElse(m))
+            + " (expected: {\"name\": \"...\", \"nodes\": [{\"id\": \"...\", \"address\": \"host:port\"}]})");
+      }
       if (s.name().isBlank()) {
         throw new Json.BadInput("service: no name (expected: {\"name\": \"...\", \"nodes\": [...]})");
       }
       return s;
+    }
+
+    /**
+     * go-micro before v2 wrote a node's port apart ({@code "address":"127.0.0.1","port":9091}, as
+     * micro's sidecar examples still do): joined into {@code host:port}.
+     */
+    private static void joinLegacyPorts(com.fasterxml.jackson.databind.JsonNode tree) {
+      for (com.fasterxml.jackson.databind.JsonNode n : tree.path("nodes")) {
+        if (n instanceof com.fasterxml.jackson.databind.node.ObjectNode node && node.path("port").canConvertToInt()
+            && node.path("port").asInt() > 0 && node.path("address").isTextual()) {
+          String host = node.path("address").asText();
+          if (host.indexOf(':') < 0 || (host.startsWith("[") && host.endsWith("]"))) {
+            node.put("address", host + ":" + node.path("port").asInt());
+          }
+          node.remove("port");
+        }
+      }
     }
   }
 }
