@@ -55,6 +55,8 @@ public final class Micro implements Runnable {
     io.micro.toolkit.cli.CompletionCommand.class,
     io.micro.toolkit.sidecar.SidecarCommand.class,
     io.micro.toolkit.api.ApiCommand.class,
+    io.micro.toolkit.web.WebCommand.class,
+    io.micro.toolkit.demo.DemoCommand.class,
   };
 
   @CommandLine.Spec CommandSpec spec;
