@@ -58,6 +58,42 @@ public interface Client extends AutoCloseable {
   }
 
   /**
+   * Opens a stream to {@code request}'s endpoint (any of the three kinds) on a new, dedicated
+   * connection, as go-micro does. The request's body is go-micro's placeholder first message, which
+   * servers discard (go-micro's generated clients send an empty message: pass {@code Map.of()} or an
+   * empty protobuf message); every message after it goes through {@link ClientStream#send}. The
+   * stream's deadline is {@link CallOptions#withTimeout} or else the client's request timeout,
+   * counted from now, and is sent as the {@code Timeout} header. Node selection retries like a call;
+   * once the stream is open nothing is retried.
+   *
+   * @param <Req> the type of the messages to send (not checked until each is encoded)
+   * @param <Resp> the type responses are decoded into
+   * @throws io.micro.errors.MicroException when no node is available or the connection fails
+   */
+  <Req, Resp> ClientStream<Req, Resp> stream(Request request, Class<Resp> responseType, CallOptions options);
+
+  /**
+   * Calls a server-streaming endpoint: opens a stream with an empty placeholder, sends {@code
+   * request}'s body as the one request and closes the sending side; the caller receives until
+   * {@code null}.
+   *
+   * @throws io.micro.errors.MicroException when the stream cannot be opened or the request not sent
+   */
+  <Resp> ClientStream<Object, Resp> serverStream(Request request, Class<Resp> responseType, CallOptions options);
+
+  /**
+   * Opens a stream like {@link #stream} without blocking on responses: they go to {@code observer}
+   * (on the client's executor, one at a time; the next response is read only after {@code onNext}
+   * returned). Opening (node selection, dialling, the placeholder) happens before this returns;
+   * failures to open are thrown here, later failures go to {@link
+   * io.micro.stream.StreamObserver#onError}.
+   *
+   * @throws io.micro.errors.MicroException when no node is available or the connection fails
+   */
+  <Req, Resp> AsyncClientStream<Req> streamAsync(Request request, Class<Resp> responseType,
+      CallOptions options, io.micro.stream.StreamObserver<Resp> observer);
+
+  /**
    * A typed proxy of {@code service}: method {@code hello(Req)} of interface {@code Say} calls the
    * endpoint {@code Say.Hello} (interface simple name, method name with its first letter upper
    * case) and decodes the reply into the return type. A method may take the request (or nothing,

@@ -1,5 +1,6 @@
 package io.micro.client;
 
+import io.micro.errors.MicroException;
 import io.micro.transport.Socket;
 import io.micro.transport.Transport;
 import java.time.Duration;
@@ -51,6 +52,16 @@ final class ConnectionPool implements AutoCloseable {
     dials.incrementAndGet();
     return transport.dial(address, dialTimeout)
         .thenApply(s -> new Connection(address, s, System.nanoTime()));
+  }
+
+  /** A new connection that never joins the pool (streams own theirs, as go-micro's do). */
+  CompletableFuture<io.micro.transport.Socket> dial(String address, Duration dialTimeout) {
+    if (closed) {
+      return CompletableFuture.failedFuture(
+          MicroException.internalServerError(RetryPolicy.CLIENT_ID, "client closed"));
+    }
+    dials.incrementAndGet();
+    return transport.dial(address, dialTimeout);
   }
 
   /** Gives {@code c} back: kept when {@code healthy} and there is room, closed otherwise. */

@@ -1,5 +1,6 @@
 package io.micro.client;
 
+import io.micro.codec.Codec;
 import io.micro.errors.MicroException;
 import io.micro.metadata.Metadata;
 import io.micro.registry.Node;
@@ -8,13 +9,16 @@ import io.micro.metadata.Deadline;
 import java.lang.reflect.Proxy;
 import java.lang.reflect.Type;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
+import io.micro.transport.Socket;
 import org.jspecify.annotations.Nullable;
 
 /** The mucp {@link Client}: see the package description for the request path. */
@@ -27,6 +31,7 @@ final class MucpClient implements Client {
   private final List<AutoCloseable> owned;
   private final Publisher publisher;
   private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicLong streamSequence = new java.util.concurrent.atomic.AtomicLong();
 
   MucpClient(MucpClientBuilder config, ConnectionPool pool, Executor executor, List<AutoCloseable> owned) {
     this.config = config;
@@ -66,6 +71,132 @@ final class MucpClient implements Client {
   @Override
   public <T> CompletableFuture<T> callAsync(Request request, Class<T> responseType, CallOptions options) {
     return handOff(execute(request, responseType, options), responseType);
+  }
+
+  @Override
+  public <Req, Resp> ClientStream<Req, Resp> stream(Request request, Class<Resp> responseType,
+      CallOptions options) {
+    return openStream(request, responseType, options, null, null);
+  }
+
+  @Override
+  public <Resp> ClientStream<Object, Resp> serverStream(Request request, Class<Resp> responseType,
+      CallOptions options) {
+    ClientStream<Object, Resp> s = openStream(request, responseType, options, null, new byte[0]);
+    try {
+      s.send(request.body());
+      s.closeSend();
+      return s;
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public <Req, Resp> AsyncClientStream<Req> streamAsync(Request request, Class<Resp> responseType,
+      CallOptions options, io.micro.stream.StreamObserver<Resp> observer) {
+    Objects.requireNonNull(observer, "observer");
+    MucpStream<Req, Resp> s = openStream(request, responseType, options, observer, null);
+    return s.async();
+  }
+
+  /**
+   * Selects a node, dials a dedicated connection (trying further nodes on connection errors, up to
+   * the call's retries) and sends the placeholder: {@code placeholder} bytes, or the encoded
+   * request body when null.
+   */
+  private <Req, Resp> MucpStream<Req, Resp> openStream(Request request, Class<Resp> responseType,
+      CallOptions options, io.micro.stream.@Nullable StreamObserver<Resp> observer,
+      byte @Nullable [] placeholder) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(responseType, "responseType");
+    Objects.requireNonNull(options, "options");
+    if (closed) {
+      throw MicroException.internalServerError(RetryPolicy.CLIENT_ID, "client closed");
+    }
+    Metadata inherited = Metadata.current();
+    String contentType = request.contentTypeOr(options.contentType().isEmpty()
+        ? config.contentType : options.contentType());
+    Codec codec = config.codecs.forContentType(contentType).orElseThrow(() -> MicroException.badRequest(
+        RetryPolicy.CLIENT_ID, "stream %s: unsupported Content-Type %s (expected one of %s)",
+        request.endpoint(), contentType, config.codecs.contentTypes()));
+    Duration timeout = options.timeout().orElse(null);
+    Duration incoming = Deadline.remaining().orElse(null);
+    if (incoming != null && (timeout == null || incoming.compareTo(timeout) < 0)) {
+      timeout = incoming;
+    }
+    if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+      throw MicroException.timeout(RetryPolicy.CLIENT_ID,
+          "stream %s: the deadline passed before it opened", request.endpoint());
+    }
+    Long deadline = timeout == null ? null : System.nanoTime() + timeout.toNanos();
+    String id = Long.toString(streamSequence.getAndIncrement());
+    Map<String, String> h = new LinkedHashMap<>(
+        Wire.merge(inherited, request.metadata(), options.metadata()).asMap());
+    h.remove("Timeout");
+    if (timeout != null) {
+      h.put("Timeout", Long.toString(timeout.toNanos()));
+    }
+    h.put("Content-Type", contentType);
+    h.put("Accept", contentType);
+    h.put("Micro-Id", id);
+    h.put("Micro-Service", request.service());
+    h.put("Micro-Endpoint", request.endpoint());
+    h.put("Micro-Method", request.endpoint());
+    h.put("Micro-Stream", id);
+    byte[] first;
+    try {
+      first = placeholder != null ? placeholder : codec.marshal(request.body());
+    } catch (MicroException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw MicroException.badRequest(RetryPolicy.CLIENT_ID, "stream %s: placeholder body as %s: %s",
+          request.endpoint(), contentType, e.getMessage()).withCause(e);
+    }
+    Socket socket = dialStream(request, options, deadline);
+    MucpStream<Req, Resp> s = new MucpStream<>(socket, h, config.codecs, codec, responseType,
+        request.endpoint(), observer, executor);
+    s.open(first, deadline);
+    return s;
+  }
+
+  private Socket dialStream(Request request, CallOptions options, @Nullable Long deadline) {
+    Supplier<Node> next;
+    if (!options.addresses().isEmpty()) {
+      next = new AddressNext(options.addresses());
+    } else if (selector != null) {
+      next = selector.select(request.service(), options.selectOptions());
+    } else {
+      throw MicroException.internalServerError(RetryPolicy.CLIENT_ID,
+          "service %s: no selector configured (expected: Client.builder().selector(...) or"
+              + " CallOptions.withAddress(...))", request.service());
+    }
+    int attempts = 1 + options.retries().orElse(config.retries);
+    MicroException last = null;
+    for (int i = 0; i < attempts; i++) {
+      Node node;
+      try {
+        node = next.get();
+      } catch (RuntimeException e) {
+        throw ClientErrors.toMicro(e);
+      }
+      Duration dial = config.dialTimeout;
+      if (deadline != null) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw MicroException.timeout(RetryPolicy.CLIENT_ID, "stream %s: deadline exceeded while"
+              + " connecting", request.endpoint());
+        }
+        dial = Duration.ofNanos(Math.min(left, dial.toNanos()));
+      }
+      try {
+        return join(pool.dial(node.address(), dial));
+      } catch (RuntimeException e) {
+        last = ClientErrors.connection(node.address(), e);
+      }
+    }
+    throw Objects.requireNonNull(last);
   }
 
   @Override

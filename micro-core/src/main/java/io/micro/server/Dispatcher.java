@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Calls on one connection are served one after the other, so replies leave in request order
  * (HTTP/1.1 has no other way to match them); calls on different connections run in parallel. The
- * per-connection queue is dropped when empty, so no state outlives a connection.
+ * per-connection queue is dropped when empty, so no state outlives a connection. Stream messages
+ * ({@code Micro-Stream}) bypass the queue and go to {@link MucpStreams}.
  */
 final class Dispatcher implements Listener.Handler {
   /** Pipelined calls one connection may have waiting before it is closed as abusive. */
@@ -31,16 +32,31 @@ final class Dispatcher implements Listener.Handler {
   private final @Nullable Executor executor;
   private final InFlight inFlight;
   private final ConcurrentHashMap<Socket, ArrayDeque<Call>> queues = new ConcurrentHashMap<>();
+  private final MucpStreams streams;
 
   Dispatcher(String serverName, Router router, @Nullable Executor executor, InFlight inFlight) {
     this.serverName = serverName;
     this.router = router;
     this.executor = executor;
     this.inFlight = inFlight;
+    this.streams = new MucpStreams(serverName, router,
+        executor != null ? executor : Dispatcher::streamThread, inFlight);
+  }
+
+  /** Where stream handlers run in DIRECT mode: they block, so never on an I/O thread. */
+  private static void streamThread(Runnable task) {
+    Thread t = new Thread(task, "micro-stream");
+    t.setDaemon(true);
+    t.start();
   }
 
   @Override
   public void onMessage(Socket socket, Message message) {
+    String streamId = MucpStreams.streamId(message);
+    if (streamId != null) {
+      streams.onMessage(socket, message, streamId, deadline(message));
+      return;
+    }
     Call call = new Call(socket, message, deadline(message));
     boolean[] first = new boolean[1];
     boolean[] overflow = new boolean[1];
@@ -127,6 +143,7 @@ final class Dispatcher implements Listener.Handler {
 
   @Override
   public void onClose(Socket socket) {
+    streams.onClose(socket);
     // queued calls still finish (their replies fail to send); the queue disappears when empty
   }
 

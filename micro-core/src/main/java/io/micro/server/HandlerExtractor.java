@@ -2,6 +2,9 @@ package io.micro.server;
 
 import io.micro.metadata.Metadata;
 import io.micro.registry.Endpoint;
+import io.micro.stream.BidiStream;
+import io.micro.stream.StreamReceiver;
+import io.micro.stream.StreamSender;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -23,8 +26,10 @@ import java.util.concurrent.CompletionStage;
  * upper-cased ({@code hello} becomes {@code Hello}).
  */
 final class HandlerExtractor {
+  static final String STREAM_SHAPES = "void m(Req, StreamSender<Resp>), Resp m(StreamReceiver<Req>)"
+      + " or void m(BidiStream<Req, Resp>), each optionally with Metadata first";
   static final String SHAPES = "Resp m(Req), Resp m(Metadata, Req), CompletionStage<Resp> m(Req)"
-      + " or CompletionStage<Resp> m(Metadata, Req)";
+      + " or CompletionStage<Resp> m(Metadata, Req), or a stream shape: " + STREAM_SHAPES;
 
   private HandlerExtractor() {}
 
@@ -89,6 +94,11 @@ final class HandlerExtractor {
 
   private static HandlerMethod method(String endpoint, Method m, Object handler) {
     Class<?>[] params = m.getParameterTypes();
+    int skip = params.length > 0 && params[0] == Metadata.class ? 1 : 0;
+    HandlerKind kind = kind(m, skip);
+    if (kind != HandlerKind.UNARY) {
+      return streamMethod(endpoint, m, handler, kind, skip == 1);
+    }
     boolean withMetadata = params.length == 2 && params[0] == Metadata.class;
     boolean shapeOk = (params.length == 1 && params[0] != Metadata.class) || withMetadata;
     boolean async = CompletionStage.class.isAssignableFrom(m.getReturnType());
@@ -103,7 +113,77 @@ final class HandlerExtractor {
         ? MethodType.methodType(Object.class, Object.class, Object.class)
         : MethodType.methodType(Object.class, Object.class);
     Endpoint schema = new Endpoint(endpoint, Schemas.of(requestType), Schemas.of(responseType), Map.of());
-    return new HandlerMethod(endpoint, mh.asType(generic), requestType, withMetadata, async, schema);
+    return new HandlerMethod(endpoint, mh.asType(generic), requestType, responseType, withMetadata,
+        async, HandlerKind.UNARY, schema);
+  }
+
+  /** The kind a method's parameters (after {@code skip} metadata parameters) make it. */
+  private static HandlerKind kind(Method m, int skip) {
+    Class<?>[] p = m.getParameterTypes();
+    int n = p.length - skip;
+    if (n == 2 && p[skip + 1] == StreamSender.class) {
+      return HandlerKind.SERVER_STREAM;
+    }
+    if (n == 1 && p[skip] == BidiStream.class) {
+      return HandlerKind.BIDI;
+    }
+    if (n == 1 && p[skip] == StreamReceiver.class) {
+      return HandlerKind.CLIENT_STREAM;
+    }
+    for (Class<?> c : p) {
+      if (c == StreamSender.class || c == StreamReceiver.class || c == BidiStream.class) {
+        throw new IllegalArgumentException("handler method " + describe(m)
+            + " has an unsupported stream shape (expected: " + STREAM_SHAPES + ")");
+      }
+    }
+    return HandlerKind.UNARY;
+  }
+
+  private static HandlerMethod streamMethod(String endpoint, Method m, Object handler,
+      HandlerKind kind, boolean withMetadata) {
+    Type[] generic = m.getGenericParameterTypes();
+    int skip = withMetadata ? 1 : 0;
+    Type requestType;
+    Type responseType;
+    boolean returnsVoid = m.getReturnType() == void.class;
+    switch (kind) {
+      case SERVER_STREAM -> {
+        requestType = generic[skip];
+        responseType = typeArgument(m, generic[skip + 1], 0);
+      }
+      case CLIENT_STREAM -> {
+        requestType = typeArgument(m, generic[skip], 0);
+        responseType = m.getGenericReturnType();
+      }
+      default -> {
+        requestType = typeArgument(m, generic[skip], 0);
+        responseType = typeArgument(m, generic[skip], 1);
+      }
+    }
+    if ((kind == HandlerKind.CLIENT_STREAM) == returnsVoid
+        || CompletionStage.class.isAssignableFrom(m.getReturnType())) {
+      throw new IllegalArgumentException("handler method " + describe(m) + " for endpoint "
+          + endpoint + ": " + (kind == HandlerKind.CLIENT_STREAM ? "must return the response"
+          : "must return void") + " (expected: " + STREAM_SHAPES + ")");
+    }
+    MethodHandle mh = unreflect(m).bindTo(handler);
+    MethodType type = MethodType.genericMethodType(mh.type().parameterCount());
+    Endpoint schema = new Endpoint(endpoint, Schemas.of(requestType), Schemas.of(responseType),
+        Map.of("stream", "true"));
+    return new HandlerMethod(endpoint, mh.asType(type), requestType, responseType, withMetadata,
+        false, kind, schema);
+  }
+
+  /** Type argument {@code index} of a stream parameter; a raw stream type is refused. */
+  private static Type typeArgument(Method m, Type param, int index) {
+    if (param instanceof ParameterizedType p && p.getActualTypeArguments().length > index) {
+      Type t = p.getActualTypeArguments()[index];
+      if (t instanceof Class<?> || t instanceof ParameterizedType) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("handler method " + describe(m) + ": stream parameter "
+        + param.getTypeName() + " needs concrete message types (expected: e.g. StreamSender<Reply>)");
   }
 
   private static Type stageArgument(Method m) {

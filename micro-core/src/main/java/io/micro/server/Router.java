@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -157,7 +158,66 @@ final class Router {
   }
 
   private HandlerWrapper.Next chain(HandlerMethod method) {
-    HandlerWrapper.Next next = request -> Metadata.callWith(request.metadata(), () -> invoke(method, request));
+    return wrap(request -> Metadata.callWith(request.metadata(), () -> invoke(method, request)));
+  }
+
+  /**
+   * Opens a stream to {@code endpoint} for any protocol (see {@link StreamCall}): finds the handler
+   * (of any kind: a unary one reads one message and answers one), starts it on {@code executor}
+   * and returns the call to feed. The caller drops protocol details such as mucp's placeholder
+   * first message before {@link StreamCall#onMessage}.
+   *
+   * @param service the target service the caller named, or empty
+   * @param metadata the request headers plus {@code Local} and {@code Remote}
+   * @param deadline a {@link System#nanoTime()} deadline, or null
+   * @param codec the codec of the message bodies (both ways)
+   * @param contentType the content type as the caller sent it
+   * @throws MicroException 400 for an ill-formed endpoint, 404 for an unknown one
+   */
+  StreamCall openStream(String service, String endpoint, Metadata metadata, @Nullable Long deadline,
+      Codec codec, String contentType, StreamSink sink, Executor executor) {
+    debug.countRequest();
+    HandlerMethod method;
+    try {
+      method = find(endpoint);
+    } catch (MicroException e) {
+      debug.countError();
+      throw e;
+    }
+    HandlerRequest request = new HandlerRequest(service, endpoint, metadata, metadata, contentType);
+    StreamSink counted = new StreamSink() {
+      @Override
+      public java.util.concurrent.CompletionStage<Void> send(byte[] body) {
+        return sink.send(body);
+      }
+
+      @Override
+      public void finish(@Nullable MicroException error) {
+        if (error != null) {
+          debug.countError();
+        }
+        sink.finish(error);
+      }
+
+      @Override
+      public void reading(boolean on) {
+        sink.reading(on);
+      }
+    };
+    StreamCall call = new StreamCall(serverName, method, request, codec, counted, deadline, this::wrap);
+    call.start(executor);
+    return call;
+  }
+
+  /** The negotiated body codec of a mucp stream's first message, or null for legacy envelopes and unknown types. */
+  @Nullable Codec streamCodec(Message first) {
+    Negotiated n = negotiate(first);
+    return n == null || n.route().envelope() != null ? null : n.bare();
+  }
+
+  /** {@code terminal} inside the server's wrappers, the first wrapper outermost. */
+  private HandlerWrapper.Next wrap(HandlerWrapper.Next terminal) {
+    HandlerWrapper.Next next = terminal;
     for (int i = wrappers.size() - 1; i >= 0; i--) {
       HandlerWrapper w = wrappers.get(i);
       HandlerWrapper.Next inner = once(next, i, w);
@@ -293,7 +353,7 @@ final class Router {
     return routed && m.micro("Target") == null;
   }
 
-  private static Metadata metadata(Message request, String local, String remote) {
+  static Metadata metadata(Message request, String local, String remote) {
     return Metadata.of(request.headers()).with("Local", local).with("Remote", remote);
   }
 

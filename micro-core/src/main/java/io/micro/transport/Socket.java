@@ -24,6 +24,14 @@ public interface Socket extends AutoCloseable {
    */
   CompletableFuture<Message> receive(Duration timeout);
 
+  /**
+   * Flow control: {@code false} stops reading from the peer (messages already read are still
+   * delivered), {@code true} resumes. A slow stream consumer uses it to push back on the sender
+   * through the connection (TCP's window for the HTTP transport). Callable from any thread; the
+   * default does nothing (transports without flow control).
+   */
+  default void reading(boolean on) {}
+
   /** True while the connection is usable. */
   boolean isOpen();
 

@@ -55,6 +55,26 @@ final class RawHttp implements AutoCloseable {
     return post(headers, body.getBytes(UTF_8));
   }
 
+  /** Writes {@code bytes} as they are (a request built by hand, byte for byte). */
+  void write(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
+  /** Waits up to {@code millis} for a byte; true when the peer sent nothing more (or closed). */
+  boolean silentFor(int millis) throws IOException {
+    int old = socket.getSoTimeout();
+    socket.setSoTimeout(millis);
+    try {
+      in.mark(1);
+      return in.read() == -1;
+    } catch (java.net.SocketTimeoutException e) {
+      return true;
+    } finally {
+      socket.setSoTimeout(old);
+    }
+  }
+
   /** Reads one response. */
   Response read() throws IOException {
     String status = line();

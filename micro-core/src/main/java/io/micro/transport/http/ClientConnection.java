@@ -26,6 +26,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter implements Socket {
   private static final String ERROR_ID = "go.micro.client";
+  static final int PAUSE_AT = 16;
+  static final int RESUME_BELOW = 8;
 
   private final Channel channel;
   private final String address;
@@ -67,9 +69,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Soc
     return done;
   }
 
+  /**
+   * The next message. Reading from the server pauses while {@value #PAUSE_AT} messages wait (a
+   * stream whose consumer is slow) and resumes once fewer than {@value #RESUME_BELOW} do, so TCP
+   * pushes back on the server instead of this queue growing.
+   */
   @Override
   public CompletableFuture<Message> receive(Duration timeout) {
-    return inbox.receive(timeout);
+    CompletableFuture<Message> next = inbox.receive(timeout);
+    if (!channel.config().isAutoRead() && inbox.size() < RESUME_BELOW) {
+      channel.config().setAutoRead(true);
+    }
+    return next;
   }
 
   @Override
@@ -134,6 +145,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Soc
     byte[] data = body.take();
     if (status == 200) {
       inbox.offer(new Message(headers, data));
+      if (inbox.size() >= PAUSE_AT) {
+        channel.config().setAutoRead(false);
+        if (inbox.size() < RESUME_BELOW) { // the receiver drained it meanwhile: it will not resume
+          channel.config().setAutoRead(true);
+        }
+      }
       return;
     }
     String error = headers.get("Micro-Error");

@@ -167,6 +167,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Soc
         new IllegalStateException("receive: not supported on the server side of " + local));
   }
 
+  /** Sets Netty's auto-read: off stops reading the socket, so TCP pushes back on the peer. */
+  @Override
+  public void reading(boolean on) {
+    channel.config().setAutoRead(on);
+  }
+
   @Override
   public boolean isOpen() {
     return channel.isActive();

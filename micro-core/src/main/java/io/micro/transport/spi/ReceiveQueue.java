@@ -66,6 +66,11 @@ public final class ReceiveQueue {
     return completed(item);
   }
 
+  /** How many messages and errors wait to be received. */
+  public synchronized int size() {
+    return items.size();
+  }
+
   /** Delivers a message. */
   public void offer(Message message) {
     deliver(message);
