@@ -127,4 +127,50 @@ class GrpcServerTest {
         .build(), HttpResponse.BodyHandlers.ofByteArray());
     assertThat(Response.parseFrom(r.body()).getMsg()).isEqualTo("Hello mucp");
   }
+
+  @Test
+  void serverStreamClientStreamAndBidi() throws Exception {
+    java.util.List<String> got = new java.util.ArrayList<>();
+    stub.stream(Request.newBuilder().setName("n").setCount(3).build()).forEachRemaining(r -> got.add(r.getMsg()));
+    assertThat(got).containsExactly("n 0", "n 1", "n 2");
+
+    SayGrpc.SayStub async = SayGrpc.newStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+    java.util.concurrent.CompletableFuture<String> sum = new java.util.concurrent.CompletableFuture<>();
+    io.grpc.stub.StreamObserver<Request> in = async.sum(observer(r -> sum.complete(r.getMsg()), sum));
+    for (String n : new String[] {"a", "b", "c"}) {
+      in.onNext(Request.newBuilder().setName(n).build());
+    }
+    in.onCompleted();
+    assertThat(sum.get(20, TimeUnit.SECONDS)).isEqualTo("abc");
+
+    java.util.concurrent.BlockingQueue<String> replies = new java.util.concurrent.LinkedBlockingQueue<>();
+    java.util.concurrent.CompletableFuture<String> chatDone = new java.util.concurrent.CompletableFuture<>();
+    io.grpc.stub.StreamObserver<Request> chat = async.chat(observer(r -> replies.add(r.getMsg()), chatDone));
+    chat.onNext(Request.newBuilder().setName("ping").build());
+    assertThat(replies.poll(20, TimeUnit.SECONDS)).isEqualTo("re: ping"); // answered before the next is sent
+    chat.onNext(Request.newBuilder().setName("pong").build());
+    assertThat(replies.poll(20, TimeUnit.SECONDS)).isEqualTo("re: pong");
+    chat.onCompleted();
+    assertThat(chatDone.get(20, TimeUnit.SECONDS)).isEqualTo("completed");
+  }
+
+  static io.grpc.stub.StreamObserver<Response> observer(java.util.function.Consumer<Response> each,
+      java.util.concurrent.CompletableFuture<String> done) {
+    return new io.grpc.stub.StreamObserver<>() {
+      @Override
+      public void onNext(Response value) {
+        each.accept(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        done.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        done.complete("completed");
+      }
+    };
+  }
 }

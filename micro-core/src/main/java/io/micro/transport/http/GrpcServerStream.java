@@ -30,12 +30,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One gRPC call on one HTTP/2 stream of the server, seen by the listener's handler as a
- * {@link Socket} that delivered one {@link Message}: {@code /pkg.Service/Method} becomes
- * {@code Micro-Endpoint: Service.Method}, the gRPC content type the micro codec's,
- * {@code grpc-timeout} the {@code Timeout} header (nanoseconds), other headers metadata. The reply
- * message sent back becomes response headers, one length-prefixed message and the
- * {@code grpc-status} trailers; a reply carrying {@code Micro-Error} becomes a trailers-only
- * response with the mapped status and the error JSON as {@code grpc-message}.
+ * {@link Socket} carrying one mucp stream ({@code Micro-Stream}, protocol doc B.9), so that every
+ * call shape (unary and the three stream kinds) runs through the server's one stream machinery:
+ *
+ * <ul>
+ *   <li>the request headers become the stream's opening message (go-micro's placeholder):
+ *       {@code /pkg.Service/Method} gives {@code Micro-Endpoint: Service.Method}, the gRPC content
+ *       type the micro codec's, {@code grpc-timeout} the {@code Timeout} header (nanoseconds), other
+ *       headers metadata;
+ *   <li>each length-prefixed message becomes a stream message, the end of the request stream
+ *       {@code Micro-Error: EOS}, a {@code RST_STREAM} from the caller a 499 cancellation;
+ *   <li>the handler's messages become response headers (once) and DATA frames, its end the
+ *       {@code grpc-status} trailers: 0 for {@code EOS}, else the mapped status with the micro
+ *       error JSON as {@code grpc-message}.
+ * </ul>
  *
  * <p>Bad input is answered here, before any handler runs: a content type that is not gRPC gets HTTP
  * 415, an unknown {@code grpc-encoding} UNIMPLEMENTED, a compressed or malformed frame INTERNAL, a
@@ -47,6 +55,8 @@ final class GrpcServerStream extends ChannelInboundHandlerAdapter implements Soc
   private static final AsciiString GRPC_MESSAGE = AsciiString.cached("grpc-message");
   private static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
   private static final AsciiString OK = AsciiString.cached("200");
+  private static final String STREAM = "Micro-Stream";
+  private static final String ID = "1";
 
   private final Listener.Handler handler;
   private final int maxMessageSize;
@@ -56,8 +66,11 @@ final class GrpcServerStream extends ChannelInboundHandlerAdapter implements Soc
   private @Nullable ByteBuf pending;
   private @Nullable Map<String, String> headers;
   private @Nullable CharSequence contentType;
-  private byte @Nullable [] request;
+  private @Nullable Map<String, String> data;
+  private boolean opened;
   private boolean done;
+  private boolean headersSent;
+  private boolean ended;
 
   GrpcServerStream(Listener.Handler handler, int maxMessageSize, String local, String remote) {
     this.handler = handler;
@@ -89,8 +102,11 @@ final class GrpcServerStream extends ChannelInboundHandlerAdapter implements Soc
         if (d.isEndStream() && !done) {
           onEnd();
         }
-      } else if (msg instanceof Http2ResetFrame) {
-        done = true; // the caller cancelled: a reply still to come has nowhere to go
+      } else if (msg instanceof Http2ResetFrame r) {
+        done = true;
+        ended = true; // the caller cancelled: a reply still to come has nowhere to go
+        cancelHandler(MicroException.of("go.micro.server", 499, "grpc stream cancelled by the caller (RST_STREAM "
+            + r.errorCode() + ")", "Client Closed Request"));
         ctx.close();
       }
     } finally {
@@ -144,7 +160,34 @@ final class GrpcServerStream extends ChannelInboundHandlerAdapter implements Soc
       }
       h.put("Timeout", Long.toString(nanos));
     }
+    h.put(STREAM, ID);
     headers = h;
+    data = Map.of(STREAM, ID, "Content-Type", codec);
+    deliver(new Message(h, new byte[0]));
+    opened = true;
+  }
+
+  /** Passes one message of this call's stream to the listener's handler. */
+  private void deliver(Message message) {
+    try {
+      handler.onMessage(this, message);
+    } catch (RuntimeException e) {
+      log.warn("grpc: handler failed on {} from {}", headers == null ? "call" : headers.get("Micro-Endpoint"), remote, e);
+      fail(GrpcStatus.INTERNAL, "handler failed: " + e);
+    }
+  }
+
+  private void cancelHandler(MicroException reason) {
+    if (!opened) {
+      return;
+    }
+    opened = false;
+    String json = reason.toJson();
+    try {
+      handler.onMessage(this, new Message(Map.of(STREAM, ID, "Micro-Error", json), new byte[0]));
+    } catch (RuntimeException e) {
+      log.debug("grpc: cancelling {} failed: {}", remote, e.toString());
+    }
   }
 
   private void onData(ChannelHandlerContext ctx, ByteBuf data) {
@@ -176,14 +219,13 @@ final class GrpcServerStream extends ChannelInboundHandlerAdapter implements Soc
       if (buf.readableBytes() < 5 + length) {
         return;
       }
-      if (request != null) {
-        fail(GrpcStatus.INTERNAL, "unary call: a second request message (expected: one)");
-        return;
-      }
       buf.skipBytes(5);
       byte[] message = new byte[(int) length];
       buf.readBytes(message);
-      request = message;
+      deliver(new Message(java.util.Objects.requireNonNull(this.data, "data"), message));
+      if (done) {
+        return;
+      }
     }
   }
 
@@ -196,18 +238,9 @@ final class GrpcServerStream extends ChannelInboundHandlerAdapter implements Soc
           + " bytes left at the end of the stream (expected: whole messages)");
       return;
     }
-    byte[] body = request;
-    if (body == null) {
-      fail(GrpcStatus.INTERNAL, "unary call: the stream ended without a request message (expected: one)");
-      return;
-    }
     releasePending();
-    try {
-      handler.onMessage(this, new Message(headers, body));
-    } catch (RuntimeException e) {
-      log.warn("grpc: handler failed on {} from {}", headers.get("Micro-Endpoint"), remote, e);
-      fail(GrpcStatus.INTERNAL, "handler failed: " + e);
-    }
+    done = true; // nothing more comes from the caller
+    deliver(new Message(Map.of(STREAM, ID, "Micro-Error", "EOS"), new byte[0]));
   }
 
   /** Writes the reply: headers, one message and OK trailers, or a trailers-only error. */
@@ -224,27 +257,36 @@ final class GrpcServerStream extends ChannelInboundHandlerAdapter implements Soc
   }
 
   private void write(Channel ch, Message message, CompletableFuture<Void> result) {
-    if (!ch.isActive()) {
+    if (!ch.isActive() || ended) {
       result.completeExceptionally(MicroException.internalServerError("go.micro.server",
           "grpc stream to %s: closed before the reply", remote));
       return;
     }
-    done = true;
     String error = message.micro("Error");
     if (error != null) {
-      MicroException e = MicroException.parse(error);
-      writeTrailersOnly(ch, GrpcStatus.fromMicro(e.code()), error).addListener(f -> complete(result, f.cause()));
+      ended = true;
+      opened = false;
+      if (error.equals("EOS")) {
+        Http2Headers trailers = new DefaultHttp2Headers(false).set(GRPC_STATUS, "0");
+        if (!headersSent) {
+          trailers.status(OK).set(CONTENT_TYPE, contentType());
+        }
+        ch.writeAndFlush(new DefaultHttp2HeadersFrame(trailers, true)).addListener(f -> complete(result, f.cause()));
+      } else {
+        MicroException e = MicroException.parse(error);
+        writeTrailers(ch, GrpcStatus.fromMicro(e.code()), error).addListener(f -> complete(result, f.cause()));
+      }
       return;
     }
+    if (!headersSent) {
+      headersSent = true;
+      ch.write(new DefaultHttp2HeadersFrame(
+          new DefaultHttp2Headers(false).status(OK).set(CONTENT_TYPE, contentType())));
+    }
     byte[] body = message.body();
-    Http2Headers response = new DefaultHttp2Headers(false).status(OK).set(CONTENT_TYPE, contentType());
-    ch.write(new DefaultHttp2HeadersFrame(response));
     ByteBuf frame = ch.alloc().buffer(5 + body.length);
     frame.writeByte(0).writeInt(body.length).writeBytes(body);
-    ch.write(new DefaultHttp2DataFrame(frame));
-    Http2Headers trailers = new DefaultHttp2Headers(false).set(GRPC_STATUS, "0");
-    ch.writeAndFlush(new DefaultHttp2HeadersFrame(trailers, true))
-        .addListener(f -> complete(result, f.cause()));
+    ch.writeAndFlush(new DefaultHttp2DataFrame(frame)).addListener(f -> complete(result, f.cause()));
   }
 
   private static void complete(CompletableFuture<Void> result, @Nullable Throwable cause) {
@@ -259,28 +301,38 @@ final class GrpcServerStream extends ChannelInboundHandlerAdapter implements Soc
     return contentType != null ? contentType : "application/grpc";
   }
 
-  private io.netty.channel.ChannelFuture writeTrailersOnly(Channel ch, int status, String text) {
-    Http2Headers h = new DefaultHttp2Headers(false).status(OK).set(CONTENT_TYPE, contentType())
-        .set(GRPC_STATUS, Integer.toString(status))
+  /** The final headers: trailers after a response began, else a trailers-only response. */
+  private io.netty.channel.ChannelFuture writeTrailers(Channel ch, int status, String text) {
+    Http2Headers h = new DefaultHttp2Headers(false);
+    if (!headersSent) {
+      h.status(OK).set(CONTENT_TYPE, contentType());
+    }
+    h.set(GRPC_STATUS, Integer.toString(status))
         .set(GRPC_MESSAGE, GrpcStatus.encodeMessage(text));
     return ch.writeAndFlush(new DefaultHttp2HeadersFrame(h, true));
   }
 
-  /** Answers with {@code status} before any handler ran, then resets the stream if still open. */
+  /**
+   * Answers bad input with {@code status} (cancelling the handler if one runs), then resets the
+   * stream if it is still open.
+   */
   private void fail(int status, String text) {
     done = true;
     releasePending();
     Channel ch = channel;
-    if (ch == null) {
+    if (ch == null || ended) {
       return;
     }
+    ended = true;
     log.debug("grpc: {} from {}: {} {}", headers == null ? "call" : headers.get("Micro-Endpoint"), remote,
         GrpcStatus.name(status), text);
-    writeTrailersOnly(ch, status, text).addListener(f -> ch.close());
+    cancelHandler(MicroException.of("go.micro.server", GrpcStatus.microCode(status), text));
+    writeTrailers(ch, status, text).addListener(f -> ch.close());
   }
 
   private void httpError(String status, String text) {
     done = true;
+    ended = true;
     Channel ch = channel;
     if (ch == null) {
       return;
@@ -304,6 +356,22 @@ final class GrpcServerStream extends ChannelInboundHandlerAdapter implements Soc
   public void channelInactive(ChannelHandlerContext ctx) {
     done = true;
     releasePending();
+    cancelHandler(MicroException.of("go.micro.server", 499, "grpc stream from " + remote + " closed",
+        "Client Closed Request"));
+    try {
+      handler.onClose(this);
+    } catch (RuntimeException e) {
+      log.warn("listener close handler failed for {}", remote, e);
+    }
+  }
+
+  /** Inbound flow control: stops (or resumes) reading this stream, which stops returning its window to the caller. */
+  @Override
+  public void reading(boolean on) {
+    Channel ch = channel;
+    if (ch != null) {
+      ch.config().setAutoRead(on);
+    }
   }
 
   @Override
