@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *       {@code Micro-Error: EOS}, a {@code RST_STREAM} from the caller a 499 cancellation;
  *   <li>the handler's messages become response headers (once) and DATA frames, its end the
  *       {@code grpc-status} trailers: 0 for {@code EOS}, else the mapped status with the micro
- *       error JSON as {@code grpc-message}.
+ *       error JSON as {@code grpc-message} (an error without id: its detail alone).
  * </ul>
  *
  * <p>Bad input is answered here, before any handler runs: a content type that is not gRPC gets HTTP
@@ -274,7 +274,10 @@ final class GrpcServerStream extends ChannelInboundHandlerAdapter implements Soc
         ch.writeAndFlush(new DefaultHttp2HeadersFrame(trailers, true)).addListener(f -> complete(result, f.cause()));
       } else {
         MicroException e = MicroException.parse(error);
-        writeTrailers(ch, GrpcStatus.fromMicro(e.code()), error).addListener(f -> complete(result, f.cause()));
+        // a micro error (with an id) travels as its JSON, as go-micro's gRPC server sends it; an
+        // error without id (plain text, or raised to set a gRPC status) as its detail alone
+        String text = e.id().isEmpty() ? e.detail() : error;
+        writeTrailers(ch, GrpcStatus.fromMicro(e.code()), text).addListener(f -> complete(result, f.cause()));
       }
       return;
     }
