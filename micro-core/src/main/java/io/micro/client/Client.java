@@ -99,7 +99,9 @@ public interface Client extends AutoCloseable {
    * case) and decodes the reply into the return type. A method may take the request (or nothing,
    * which sends an empty map) and optionally a trailing {@link CallOptions}; returning {@code
    * CompletableFuture<R>} or {@code CompletionStage<R>} makes it asynchronous, returning {@code void}
-   * ignores the reply body. Default methods run as written; {@code equals}, {@code hashCode} and
+   * ignores the reply body. Returning {@code ClientStream<Req, Resp>} opens a stream: with a request
+   * parameter it is server streaming (the request is sent and the sending side closed, as {@link
+   * #serverStream}), without one the caller sends (client streaming, bidirectional). Default methods run as written; {@code equals}, {@code hashCode} and
    * {@code toString} are those of the proxy itself.
    *
    * @throws IllegalArgumentException when {@code api} is not an interface or has a method of another

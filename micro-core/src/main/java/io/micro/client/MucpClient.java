@@ -110,7 +110,7 @@ final class MucpClient implements Client {
    * the call's retries) and sends the placeholder: {@code placeholder} bytes, or the encoded
    * request body when null.
    */
-  private <Req, Resp> MucpStream<Req, Resp> openStream(Request request, Class<Resp> responseType,
+  <Req, Resp> MucpStream<Req, Resp> openStream(Request request, Type responseType,
       CallOptions options, io.micro.stream.@Nullable StreamObserver<Resp> observer,
       byte @Nullable [] placeholder) {
     Objects.requireNonNull(request, "request");

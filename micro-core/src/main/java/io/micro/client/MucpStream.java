@@ -52,14 +52,15 @@ final class MucpStream<Req, Resp> implements ClientStream<Req, Resp> {
   private final Executor executor;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private final ArrayDeque<Object> inbox = new ArrayDeque<>(); // Message, or END
+  private final ArrayDeque<Object> inbox = new ArrayDeque<>(); // Message, then END or the error
   private final ArrayDeque<CompletableFuture<Void>> outstanding = new ArrayDeque<>();
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private boolean reading; // a socket receive is pending
   private boolean ended; // the server ended the stream (EOS, error or connection loss)
   private boolean sendClosed;
   private boolean endTaken; // the consumer has seen the end
-  private @Nullable MicroException failure; // the stream's error, once it failed
+  private @Nullable MicroException failure; // the stream's error, once it failed here or was taken
+  private @Nullable MicroException endError; // the error the server (or the connection) ended it with
   private final ArrayDeque<Runnable> callbacks = new ArrayDeque<>();
   private boolean draining;
   private boolean terminalQueued;
@@ -130,7 +131,7 @@ final class MucpStream<Req, Resp> implements ClientStream<Req, Resp> {
       throw new IllegalStateException("stream " + endpoint + ": send after closeSend");
     }
     if (ended) {
-      throw MicroException.internalServerError(RetryPolicy.CLIENT_ID,
+      throw endError != null ? endError : MicroException.internalServerError(RetryPolicy.CLIENT_ID,
           "stream %s: ended by the server; nothing more can be sent", endpoint);
     }
   }
@@ -270,6 +271,10 @@ final class MucpStream<Req, Resp> implements ClientStream<Req, Resp> {
         done.complete(null);
         return null;
       }
+      if (item instanceof MicroException error) { // after the messages that came before it
+        failure = error;
+        throw error;
+      }
     } finally {
       lock.unlock();
     }
@@ -348,12 +353,8 @@ final class MucpStream<Req, Resp> implements ClientStream<Req, Resp> {
         return;
       }
       ended = true;
-      if (error != null) {
-        failure = error;
-        inbox.clear();
-      } else {
-        inbox.add(END);
-      }
+      endError = error;
+      inbox.add(error != null ? error : END);
       changed.signalAll();
     } finally {
       lock.unlock();

@@ -57,11 +57,33 @@ final class ProxyHandler implements InvocationHandler {
           + ": request is null (expected: a request object)");
     }
     CallOptions o = e.optionsIndex >= 0 && a[e.optionsIndex] != null ? (CallOptions) a[e.optionsIndex] : options;
+    if (e.stream) {
+      return stream(e, body, o);
+    }
     CompletableFuture<@Nullable Object> f = client.execute(Request.of(service, e.name, body), e.replyType, o);
     if (e.async) {
       return client.handOff(f, Object.class);
     }
     return MucpClient.join(f);
+  }
+
+  /**
+   * A stream method: with a request parameter it is server streaming (request sent, sending side
+   * closed); without, the caller sends. The placeholder first message is empty.
+   */
+  private ClientStream<Object, Object> stream(Endpoint e, Object body, CallOptions o) {
+    ClientStream<Object, Object> s = client.openStream(Request.of(service, e.name, body), e.replyType,
+        o, null, new byte[0]);
+    if (e.bodyIndex >= 0) {
+      try {
+        s.send(body);
+        s.closeSend();
+      } catch (RuntimeException failed) {
+        s.close();
+        throw failed;
+      }
+    }
+    return s;
   }
 
   private @Nullable Object objectMethod(Object proxy, Method method, Object[] a) {
@@ -93,8 +115,11 @@ final class ProxyHandler implements InvocationHandler {
     final boolean async;
     final int bodyIndex;
     final int optionsIndex;
+    final boolean stream;
 
-    private Endpoint(String name, Type replyType, boolean async, int bodyIndex, int optionsIndex) {
+    private Endpoint(String name, Type replyType, boolean async, int bodyIndex, int optionsIndex,
+        boolean stream) {
+      this.stream = stream;
       this.name = name;
       this.replyType = replyType;
       this.async = async;
@@ -122,13 +147,20 @@ final class ProxyHandler implements InvocationHandler {
       Class<?> raw = m.getReturnType();
       boolean async = raw == CompletableFuture.class || raw == CompletionStage.class;
       Type reply;
+      if (raw == ClientStream.class) {
+        if (!(m.getGenericReturnType() instanceof ParameterizedType p)) {
+          throw new IllegalArgumentException(where + ": raw ClientStream (expected: ClientStream<Req, Resp>)");
+        }
+        return new Endpoint(name, upperBound(p.getActualTypeArguments()[1]), false, bodyIndex,
+            optionsIndex, true);
+      }
       if (async) {
         reply = m.getGenericReturnType() instanceof ParameterizedType p
             ? upperBound(p.getActualTypeArguments()[0]) : Object.class;
       } else {
         reply = raw.isPrimitive() ? box(raw) : m.getGenericReturnType();
       }
-      return new Endpoint(name, reply, async, bodyIndex, optionsIndex);
+      return new Endpoint(name, reply, async, bodyIndex, optionsIndex, false);
     }
 
     private static Type upperBound(Type t) {

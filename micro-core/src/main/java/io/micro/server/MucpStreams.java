@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * mucp streams on the server (protocol doc B.9/B.10): messages carrying {@code Micro-Stream: <id>}
  * are multiplexed per connection by that id. The first message of an id opens a {@link StreamCall}
- * and is go-micro's placeholder, which is dropped; later messages feed the call; a message with
+ * and is go-micro's placeholder, which is dropped (except for a unary handler, whose request it is,
+ * as in go-micro); later messages feed the call; a message with
  * {@code Micro-Error: EOS} half-closes it, any other {@code Micro-Error} cancels it. The handler's
  * messages go back as {@code 200} messages with the body and {@code Content-Type}, the end as
  * {@code Micro-Error: EOS} (or the error), both also in {@code X-Micro-Error}, as go-micro's server
@@ -103,6 +104,9 @@ final class MucpStreams {
         if (!call.isFinished()) {
           c.open.put(id, call);
         }
+      }
+      if (call.kind() == HandlerKind.UNARY) {
+        call.onMessage(first.body()); // a plain handler streamed to: go-micro reads this body as its request
       }
     } catch (MicroException e) {
       sink.finish(e);

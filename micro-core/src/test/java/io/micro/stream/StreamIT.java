@@ -258,8 +258,9 @@ class StreamIT {
   }
 
   @Test
-  void anErrorMidStreamReachesTheClientAfterTheMessagesBeforeIt() {
+  void anErrorMidStreamReachesTheClientAfterTheMessagesBeforeIt() throws Exception {
     try (ClientStream<Object, Num> s = client.serverStream(req("Streams.FailAfterThree", new Num(0)), Num.class, direct)) {
+      Thread.sleep(300); // let the error arrive behind the messages: they still come first
       assertThat(s.receive()).isEqualTo(new Num(0));
       assertThat(s.receive()).isEqualTo(new Num(1));
       assertThat(s.receive()).isEqualTo(new Num(2));
@@ -421,6 +422,47 @@ class StreamIT {
       assertThat(unary.get(30, TimeUnit.SECONDS)).isEqualTo(new Sum(199, 1).toString());
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /** Holds the proxy interface, named like the handler. */
+  static final class Api {
+    /** The stream endpoints as a typed proxy sees them. */
+    public interface Streams {
+      ClientStream<Object, Num> count(Num req);
+
+      ClientStream<Num, Sum> sum(CallOptions options);
+
+      ClientStream<Num, Num> echo();
+    }
+  }
+
+  @Test
+  void typedProxiesOpenStreams() {
+    Api.Streams api = client.proxy(Api.Streams.class, SERVICE, direct);
+    try (ClientStream<Object, Num> s = api.count(new Num(3))) {
+      assertThat(s.receive()).isEqualTo(new Num(0));
+      assertThat(s.receive()).isEqualTo(new Num(1));
+      assertThat(s.receive()).isEqualTo(new Num(2));
+      assertThat(s.receive()).isNull();
+    }
+    try (ClientStream<Num, Sum> s = api.sum(direct)) {
+      s.send(new Num(4));
+      s.send(new Num(5));
+      s.closeSend();
+      assertThat(s.receive()).isEqualTo(new Sum(9, 2));
+    }
+    try (ClientStream<Num, Num> s = api.echo()) {
+      s.send(new Num(7));
+      assertThat(s.receive()).isEqualTo(new Num(70));
+    }
+  }
+
+  @Test
+  void aUnaryEndpointOpenedAsAStreamAnswersOnce() {
+    try (ClientStream<Object, Sum> s = client.stream(req("Unary.Hello", new Num(41)), Sum.class, direct)) {
+      assertThat(s.receive()).isEqualTo(new Sum(41, 1));
+      assertThat(s.receive()).isNull();
     }
   }
 
