@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>the request headers become the stream's opening message (go-micro's placeholder):
  *       {@code /pkg.Service/Method} gives {@code Micro-Endpoint: Service.Method}, the gRPC content
- *       type the micro codec's, {@code grpc-timeout} the {@code Timeout} header (nanoseconds), other
- *       headers metadata;
+ *       type the micro codec's, {@code grpc-timeout} the {@code Timeout} header (nanoseconds),
+ *       {@code Micro-Protocol: grpc} (so that it is never taken for a request), other headers
+ *       metadata;
  *   <li>each length-prefixed message becomes a stream message, the end of the request stream
  *       {@code Micro-Error: EOS}, a {@code RST_STREAM} from the caller a 499 cancellation;
  *   <li>the handler's messages become response headers (once) and DATA frames, its end the
@@ -161,6 +162,7 @@ final class GrpcServerStream extends ChannelInboundHandlerAdapter implements Soc
       h.put("Timeout", Long.toString(nanos));
     }
     h.put(STREAM, ID);
+    h.put("Micro-Protocol", "grpc"); // the opening message carries no request, even for a unary handler
     headers = h;
     data = Map.of(STREAM, ID, "Content-Type", codec);
     deliver(new Message(h, new byte[0]));
