@@ -62,9 +62,11 @@ public interface Client extends AutoCloseable {
    * connection, as go-micro does. The request's body is go-micro's placeholder first message, which
    * servers discard (go-micro's generated clients send an empty message: pass {@code Map.of()} or an
    * empty protobuf message); every message after it goes through {@link ClientStream#send}. The
-   * stream's deadline is {@link CallOptions#withTimeout} or else the client's request timeout,
-   * counted from now, and is sent as the {@code Timeout} header. Node selection retries like a call;
-   * once the stream is open nothing is retried.
+   * stream's deadline is {@link CallOptions#withTimeout} (or the deadline of the request being
+   * served, if sooner), counted from now and sent as the {@code Timeout} header; without either a
+   * stream has no deadline, as in go-micro (the client's request timeout bounds unary calls only).
+   * Connection errors while opening move on to the next node, up to the call's retries; once the
+   * stream is open nothing is retried.
    *
    * @param <Req> the type of the messages to send (not checked until each is encoded)
    * @param <Resp> the type responses are decoded into

@@ -21,9 +21,12 @@ import io.micro.stream.BidiStream;
  * }</pre>
  *
  * <p>{@link #receive()} returns {@code null} when the server ended the stream normally and throws
- * the server's {@link io.micro.errors.MicroException} when it failed it. The stream's deadline
- * ({@link CallOptions#withTimeout}, else the client's request timeout) bounds the whole stream: when
- * it passes, the stream is cancelled and both sides see a 408.
+ * the server's {@link io.micro.errors.MicroException} when it failed it (after the messages sent
+ * before the error). The stream's deadline ({@link CallOptions#withTimeout}; none by default) bounds
+ * the whole stream: when it passes, the stream is cancelled and both sides see a 408.
+ *
+ * <p>One thread may send while another receives; sends from several threads, or receives from
+ * several threads, must be serialized by the caller.
  *
  * @param <Req> the type of the messages sent
  * @param <Resp> the type of the messages received

@@ -27,7 +27,8 @@ public interface StreamSink {
    * Ends the stream: {@code null} is a normal end (mucp: a {@code Micro-Error: EOS} message), else
    * the error to report to the peer. Called once, when the handler returned, or at once when the
    * stream was cancelled ({@link StreamCall#cancel}) or its deadline passed, whichever is first;
-   * after a cancellation by the peer the protocol may drop it.
+   * after a cancellation by the peer the protocol may drop it. Sends may still be outstanding
+   * (their stages not complete) when it is called: the protocol writes the end after them.
    */
   void finish(@Nullable MicroException error);
 
