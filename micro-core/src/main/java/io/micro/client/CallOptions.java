@@ -79,7 +79,8 @@ public final class CallOptions {
 
   /**
    * A copy that calls these {@code host:port} addresses (in turn) instead of asking the selector,
-   * as go-micro's {@code WithAddress}; they are spoken to with mucp.
+   * as go-micro's {@code WithAddress}; they are spoken to with mucp, or with gRPC when written
+   * {@code grpc://host:port} (a plain gRPC server such as grpc-java's).
    */
   public CallOptions withAddress(String... hostPorts) {
     List<String> list = List.of(hostPorts);

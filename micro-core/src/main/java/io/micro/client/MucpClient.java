@@ -27,6 +27,7 @@ final class MucpClient implements Client {
   private final @Nullable Selector selector;
   private final ConnectionPool pool;
   private final Invoker chain;
+  private final GrpcExchange grpc;
   private final Executor executor;
   private final List<AutoCloseable> owned;
   private final Publisher publisher;
@@ -39,7 +40,10 @@ final class MucpClient implements Client {
     this.pool = pool;
     this.executor = executor;
     this.owned = owned;
-    Invoker invoker = new Exchange(pool, new Wire(config.codecs), config.dialTimeout);
+    Exchange mucp = new Exchange(pool, new Wire(config.codecs), config.dialTimeout);
+    this.grpc = new GrpcExchange(config.codecs, config.dialTimeout);
+    GrpcExchange g = grpc;
+    Invoker invoker = call -> GrpcExchange.speaksGrpc(call.node()) ? g.invoke(call) : mucp.invoke(call);
     List<CallWrapper> wrappers = config.wrappers;
     for (int i = wrappers.size() - 1; i >= 0; i--) {
       invoker = link(i, wrappers.get(i), invoker);
@@ -220,6 +224,7 @@ final class MucpClient implements Client {
     }
     closed = true;
     pool.close();
+    grpc.close();
     for (AutoCloseable c : owned) {
       try {
         c.close();

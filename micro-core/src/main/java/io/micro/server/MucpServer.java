@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 final class MucpServer implements Server {
   private static final Logger LOG = LoggerFactory.getLogger(MucpServer.class);
   private static final String DEBUG = "Debug";
+  private static final String HEALTH = "Health";
 
   private enum State { NEW, RUNNING, STOPPED }
 
@@ -45,6 +46,7 @@ final class MucpServer implements Server {
   private final Duration interval;
   private final int maxMessageSize;
   private final Debug debug = new Debug();
+  private final GrpcHealth health;
   private final InFlight inFlight = new InFlight();
   private final @Nullable Broker broker;
   private final Subscribers subscribers;
@@ -80,6 +82,8 @@ final class MucpServer implements Server {
     this.broker = b.broker;
     this.subscribers = new Subscribers(b.name, b.codecs, b.subscriberWrappers);
     add(DEBUG, debug);
+    this.health = new GrpcHealth(b.name, () -> handlers.keySet());
+    add(HEALTH, health);
   }
 
   @Override
@@ -90,9 +94,10 @@ final class MucpServer implements Server {
   @Override
   public Server handle(String handlerName, Object handler) {
     java.util.Objects.requireNonNull(handler, "handler");
-    if (handlerName.equals(DEBUG)) {
-      throw new IllegalArgumentException("handler name: 'Debug' for " + handler.getClass().getName()
-          + " (expected: another name; Debug is built in)");
+    if (handlerName.equals(DEBUG) || handlerName.equals(HEALTH)) {
+      throw new IllegalArgumentException("handler name: '" + handlerName + "' for "
+          + handler.getClass().getName() + " (expected: another name; " + handlerName
+          + " is built in)");
     }
     add(handlerName, handler);
     return this;
@@ -205,6 +210,7 @@ final class MucpServer implements Server {
       registrar.close();
     }
     subscribers.stop();
+    health.stopping();
     Listener l = java.util.Objects.requireNonNull(listener);
     l.stopAccepting();
     try {
@@ -281,7 +287,7 @@ final class MucpServer implements Server {
   public List<Endpoint> endpoints() {
     return java.util.stream.Stream.concat(
             handlers.values().stream()
-                .filter(m -> !m.endpoint().startsWith(DEBUG + "."))
+                .filter(m -> !m.endpoint().startsWith(DEBUG + ".") && !m.endpoint().startsWith(HEALTH + "."))
                 .map(HandlerMethod::schema),
             subscribers.endpoints().stream())
         .sorted(java.util.Comparator.comparing(Endpoint::name))

@@ -105,9 +105,9 @@ final class MucpStreams {
           c.open.put(id, call);
         }
       }
-      if (call.kind() == HandlerKind.UNARY) {
+      if (call.kind() == HandlerKind.UNARY && !"grpc".equals(first.micro("Protocol"))) {
         call.onMessage(first.body()); // a plain handler streamed to: go-micro reads this body as its request
-      }
+      } // a gRPC call's opening message is only its headers; the request follows as a message
     } catch (MicroException e) {
       sink.finish(e);
     }

@@ -133,7 +133,7 @@ class ServerWireIT {
       MicroException unknown = error(http.post(mucp("Say.Missing", "application/json"), "{}"));
       assertThat(unknown.code()).isEqualTo(404);
       assertThat(unknown.toJson()).startsWith("{\"id\":\"go.micro.srv.greeter\",\"code\":404,"
-          + "\"detail\":\"unknown endpoint Say.Missing (known: Debug.Health, Debug.Stats, Proto.Hello, Say.Fail,");
+          + "\"detail\":\"unknown endpoint Say.Missing (known: Debug.Health, Debug.Stats, Health.Check, Health.Watch, Proto.Hello, Say.Fail,");
 
       MicroException thrown = error(http.post(mucp("Say.PlainFail", "application/json"), "{\"name\":\"x\"}"));
       assertThat(thrown.code()).isEqualTo(500);

@@ -21,6 +21,7 @@ final class ConnectionTimer extends ChannelDuplexHandler {
   private final long requestNanos;
   private long lastActivity;
   private long requestStart = -1;
+  private boolean streaming;
   private @Nullable ChannelHandlerContext ctx;
   private @Nullable ScheduledFuture<?> task;
 
@@ -41,7 +42,7 @@ final class ConnectionTimer extends ChannelDuplexHandler {
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     long now = System.nanoTime();
     lastActivity = now;
-    if (requestStart < 0) {
+    if (requestStart < 0 && !streaming) {
       requestStart = now;
     }
     ctx.fireChannelRead(msg);
@@ -60,6 +61,15 @@ final class ConnectionTimer extends ChannelDuplexHandler {
       task = null;
     }
     super.channelInactive(ctx);
+  }
+
+  /**
+   * The connection switched to HTTP/2: from now on only the idle timeout applies (streams bound
+   * their own sizes and times). Called on the event loop.
+   */
+  void streaming() {
+    streaming = true;
+    requestStart = -1;
   }
 
   /** The current request arrived completely; called on the event loop. */

@@ -26,8 +26,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.ConnectException;
@@ -43,6 +43,9 @@ import java.util.concurrent.TimeUnit;
  * go-micro's HTTP transport on Netty: every message is one HTTP/1.1 message on a persistent TCP
  * connection — a client sends {@code POST /} requests, a server answers with {@code HTTP/1.1 200 OK}
  * responses whose headers echo the connection's first request headers overlaid with the reply's.
+ * On the same port a listener also serves gRPC over HTTP/2 cleartext (prior knowledge, recognised by
+ * the connection preface): each call reaches the handler as one message on its own socket, with
+ * {@code Micro-Endpoint} taken from {@code :path} (see {@code docs/grpc.md}).
  *
  * <pre>{@code
  * try (HttpTransport transport = HttpTransport.builder().maxMessageSize(8 << 20).build()) {
@@ -68,6 +71,7 @@ public final class HttpTransport implements Transport {
   private final EventLoopGroup group;
   private final boolean epoll;
   private final HttpDecoderConfig decoderConfig;
+  private final Http2Settings http2Settings;
   private final Set<HttpListener> listeners = ConcurrentHashMap.newKeySet();
   private final ChannelGroup clients = new DefaultChannelGroup("micro-http-clients", GlobalEventExecutor.INSTANCE);
 
@@ -81,6 +85,9 @@ public final class HttpTransport implements Transport {
         .setMaxHeaderSize(b.maxHeaderSize)
         .setMaxChunkSize(64 * 1024)
         .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withValidation(false));
+    this.http2Settings = Http2Settings.defaultSettings()
+        .maxConcurrentStreams(b.maxConcurrentStreams)
+        .maxHeaderListSize(b.maxHeaderSize);
   }
 
   /** A transport with the defaults (4 MiB messages, 64 KiB headers, 5 min idle, 30 s per request). */
@@ -134,9 +141,8 @@ public final class HttpTransport implements Transport {
             listener.accepted().add(ch);
             ConnectionTimer timer = new ConnectionTimer(idle, request);
             ch.pipeline()
-                .addLast(timer)
-                .addLast(new HttpRequestDecoder(decoderConfig))
-                .addLast(new ServerConnection(ch, handler, timer, max));
+                .addLast("micro-timer", timer)
+                .addLast("micro-sniffer", new ProtocolSniffer(ch, handler, timer, decoderConfig, max, http2Settings));
           }
         });
     ChannelFuture bind = bootstrap.bind(bindTo).awaitUninterruptibly();
@@ -235,6 +241,7 @@ public final class HttpTransport implements Transport {
     private Duration headerReadTimeout = Duration.ofSeconds(30);
     private int ioThreads;
     private boolean nativeTransport = true;
+    private int maxConcurrentStreams = 1000;
 
     private Builder() {}
 
@@ -283,6 +290,16 @@ public final class HttpTransport implements Transport {
       return this;
     }
 
+    /**
+     * The most gRPC calls (HTTP/2 streams) one client connection may have open at once, announced as
+     * {@code SETTINGS_MAX_CONCURRENT_STREAMS}; streams beyond it are refused with
+     * {@code RST_STREAM REFUSED_STREAM} (default 1000).
+     */
+    public Builder maxConcurrentStreams(int streams) {
+      this.maxConcurrentStreams = positive("maxConcurrentStreams", streams);
+      return this;
+    }
+
     /** A transport with these options; it starts its I/O threads and must be closed. */
     public HttpTransport build() {
       return new HttpTransport(this);
@@ -297,6 +314,7 @@ public final class HttpTransport implements Transport {
       b.headerReadTimeout = headerReadTimeout;
       b.ioThreads = ioThreads;
       b.nativeTransport = nativeTransport;
+      b.maxConcurrentStreams = maxConcurrentStreams;
       return b;
     }
 
