@@ -225,4 +225,59 @@ class HttpProxyTest {
     assertThat(got.poll(10, TimeUnit.SECONDS)).isEqualTo("echo:hi");
     ws.sendClose(1000, "bye").get(10, TimeUnit.SECONDS);
   }
+
+  @Test
+  void tunnelsBytesTheBackendSendsWithItsUpgradeAnswer() throws Exception {
+    try (ServerSocket raw = new ServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
+      Thread t = new Thread(() -> answerUpgradeWithAFrame(raw));
+      t.setDaemon(true);
+      t.start();
+      HttpServer early = HttpServer.builder()
+          .route("/early", req -> CompletableFuture.supplyAsync(() -> "127.0.0.1:" + raw.getLocalPort(), lookups)
+              .thenCompose(node -> proxy.forward(req, node)))
+          .build().start();
+      try {
+        LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
+        WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://" + early.hostPort() + "/early"),
+            new WebSocket.Listener() {
+              @Override
+              public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                got.add(data.toString());
+                w.request(1);
+                return null;
+              }
+            }).get(10, TimeUnit.SECONDS);
+        assertThat(got.poll(10, TimeUnit.SECONDS)).isEqualTo("early");
+        ws.abort();
+      } finally {
+        early.close();
+      }
+    }
+  }
+
+  /** Answers one upgrade with the 101 and a text frame in a single write, as a fast backend may. */
+  private static void answerUpgradeWithAFrame(ServerSocket raw) {
+    try (java.net.Socket s = raw.accept()) {
+      java.io.BufferedReader in = new java.io.BufferedReader(
+          new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+      String key = "";
+      for (String line; (line = in.readLine()) != null && !line.isEmpty(); ) {
+        if (line.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-key:")) {
+          key = line.substring(line.indexOf(':') + 1).trim();
+        }
+      }
+      String accept = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-1")
+          .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.ISO_8859_1)));
+      byte[] head = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+      byte[] frame = {(byte) 0x81, 5, 'e', 'a', 'r', 'l', 'y'};
+      byte[] all = java.util.Arrays.copyOf(head, head.length + frame.length);
+      System.arraycopy(frame, 0, all, head.length, frame.length);
+      s.getOutputStream().write(all);
+      s.getOutputStream().flush();
+      s.getInputStream().read();
+    } catch (Exception e) {
+      // the test fails on the client side
+    }
+  }
 }
