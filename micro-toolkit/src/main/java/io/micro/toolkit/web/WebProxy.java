@@ -62,26 +62,14 @@ final class WebProxy {
   }
 
   /**
-   * Resolves the web app off the event loop, then forwards {@code request} to one of its nodes. A
-   * websocket upgrade is resolved on the calling thread instead: the server's tunnel only takes over
-   * a connection whose handler answered before returning (the selector answers from its cache once
-   * the app was looked up).
+   * Resolves the web app off the event loop, then forwards {@code request} to one of its nodes;
+   * websocket upgrades too (the proxy tunnels them once the answer arrives, on whichever thread).
+   * An unknown or unreachable web app is answered with 502.
    */
   CompletionStage<HttpResponse> forward(HttpRequest request, String alias) {
     String service = namespace + "." + alias;
-    CompletableFuture<Node> node;
-    if (request.isWebSocketUpgrade()) {
-      node = new CompletableFuture<>();
-      try {
-        node.complete(selector.select(service).get());
-      } catch (RuntimeException e) {
-        node.completeExceptionally(e);
-      }
-    } else {
-      node = CompletableFuture.supplyAsync(() -> selector.select(service).get(), executor);
-    }
-    return node
-        .handle((Node n, @Nullable Throwable error) -> {
+    return CompletableFuture.supplyAsync(() -> selector.select(service).get(), executor)
+        .handle((Node node, @Nullable Throwable error) -> {
           if (error != null) {
             Throwable c = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                 ? error.getCause() : error;
@@ -90,9 +78,9 @@ final class WebProxy {
                 502, "web app " + service + ": " + why, "Bad Gateway")));
           }
           HttpHeaders extra = new DefaultHttpHeaders();
-          extra.set(HttpHeaderNames.HOST, n.address());
+          extra.set(HttpHeaderNames.HOST, node.address());
           extra.set(BASE_PATH, "/" + alias);
-          return proxy.forward(request, n.address(), rewrite(request.uri(), alias), extra);
+          return proxy.forward(request, node.address(), rewrite(request.uri(), alias), extra);
         })
         .thenCompose(stage -> stage);
   }

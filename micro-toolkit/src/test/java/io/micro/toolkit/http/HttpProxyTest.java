@@ -33,6 +33,7 @@ class HttpProxyTest {
   private HttpServer front;
   private HttpProxy proxy;
   private HttpProxy quick;
+  private final java.util.concurrent.ExecutorService lookups = java.util.concurrent.Executors.newSingleThreadExecutor();
   private volatile String target;
 
   @BeforeEach
@@ -51,6 +52,16 @@ class HttpProxyTest {
       public void onText(WebSocketSession s, String text) {
         s.sendText("echo:" + text);
       }
+    }))).route("/quiet", HttpHandler.sync(req -> HttpResponse.webSocket(new WebSocketHandler() {
+      @Override
+      public void onOpen(WebSocketSession s) {
+        // speaks only when spoken to: the client's frame is the first after the upgrade
+      }
+
+      @Override
+      public void onText(WebSocketSession s, String text) {
+        s.sendText("echo:" + text);
+      }
     }))).build().start();
     target = "127.0.0.1:" + backend.getAddress().getPort();
     proxy = HttpProxy.builder().responseTimeout(Duration.ofSeconds(20)).build();
@@ -58,6 +69,9 @@ class HttpProxyTest {
     front = HttpServer.builder()
         .maxBodySize(1 << 20)
         .route("/ws", req -> proxy.forward(req, wsBackend.hostPort()))
+        // answers on another thread, as a handler that first looks the backend up does
+        .route("/later/ws", req -> CompletableFuture.supplyAsync(() -> wsBackend.hostPort(), lookups)
+            .thenCompose(node -> proxy.forward(req, node, "/quiet", io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE)))
         .route("/bad", req -> proxy.forward(req, target, req.uri(),
             new io.netty.handler.codec.http.DefaultHttpHeaders(false).set("X-Evil", "a\r\nSet-Cookie: x=1")))
         .route("/slow", req -> quick.forward(req, target))
@@ -79,6 +93,7 @@ class HttpProxyTest {
     backend.stop(0);
     proxy.close();
     quick.close();
+    lookups.shutdownNow();
   }
 
   private void serve(HttpExchange ex) throws java.io.IOException {
@@ -192,5 +207,77 @@ class HttpProxyTest {
     ws.sendText("hi", true).get(5, TimeUnit.SECONDS);
     assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo("echo:hi");
     ws.sendClose(1000, "bye").get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void tunnelsWebSocketsWhenTheHandlerAnswersOnAnotherThread() throws Exception {
+    LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
+    WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://" + front.hostPort() + "/later/ws"),
+        new WebSocket.Listener() {
+          @Override
+          public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+            got.add(data.toString());
+            w.request(1);
+            return null;
+          }
+        }).get(10, TimeUnit.SECONDS);
+    ws.sendText("hi", true).get(10, TimeUnit.SECONDS);
+    assertThat(got.poll(10, TimeUnit.SECONDS)).isEqualTo("echo:hi");
+    ws.sendClose(1000, "bye").get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void tunnelsBytesTheBackendSendsWithItsUpgradeAnswer() throws Exception {
+    try (ServerSocket raw = new ServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
+      Thread t = new Thread(() -> answerUpgradeWithAFrame(raw));
+      t.setDaemon(true);
+      t.start();
+      HttpServer early = HttpServer.builder()
+          .route("/early", req -> CompletableFuture.supplyAsync(() -> "127.0.0.1:" + raw.getLocalPort(), lookups)
+              .thenCompose(node -> proxy.forward(req, node)))
+          .build().start();
+      try {
+        LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
+        WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://" + early.hostPort() + "/early"),
+            new WebSocket.Listener() {
+              @Override
+              public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                got.add(data.toString());
+                w.request(1);
+                return null;
+              }
+            }).get(10, TimeUnit.SECONDS);
+        assertThat(got.poll(10, TimeUnit.SECONDS)).isEqualTo("early");
+        ws.abort();
+      } finally {
+        early.close();
+      }
+    }
+  }
+
+  /** Answers one upgrade with the 101 and a text frame in a single write, as a fast backend may. */
+  private static void answerUpgradeWithAFrame(ServerSocket raw) {
+    try (java.net.Socket s = raw.accept()) {
+      java.io.BufferedReader in = new java.io.BufferedReader(
+          new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+      String key = "";
+      for (String line; (line = in.readLine()) != null && !line.isEmpty(); ) {
+        if (line.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-key:")) {
+          key = line.substring(line.indexOf(':') + 1).trim();
+        }
+      }
+      String accept = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-1")
+          .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.ISO_8859_1)));
+      byte[] head = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+      byte[] frame = {(byte) 0x81, 5, 'e', 'a', 'r', 'l', 'y'};
+      byte[] all = java.util.Arrays.copyOf(head, head.length + frame.length);
+      System.arraycopy(frame, 0, all, head.length, frame.length);
+      s.getOutputStream().write(all);
+      s.getOutputStream().flush();
+      s.getInputStream().read();
+    } catch (Exception e) {
+      // the test fails on the client side
+    }
   }
 }
