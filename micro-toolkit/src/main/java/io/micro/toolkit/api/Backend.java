@@ -39,12 +39,17 @@ record Backend(Client client, Selector selector, Executor executor, String names
       "micro-topic", "x-micro-service", "x-micro-endpoint", "x-micro-method", "x-micro-id", "x-micro-stream",
       "x-micro-error", "x-micro-topic", "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions");
 
+  /** Whether the request header named {@code lowerCaseName} is passed on as call metadata. */
+  static boolean isMetadata(String lowerCaseName) {
+    return !NOT_METADATA.contains(lowerCaseName);
+  }
+
   /** The request's headers as call metadata (values of a repeated header joined with {@code ,}). */
   static Metadata metadata(HttpRequest req) {
     Map<String, String> m = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : req.headers()) {
       String key = e.getKey();
-      if (NOT_METADATA.contains(key.toLowerCase(Locale.ROOT))) {
+      if (!isMetadata(key.toLowerCase(Locale.ROOT))) {
         continue;
       }
       m.merge(Metadata.canonical(key), e.getValue(), (a, b) -> a + "," + b);

@@ -55,16 +55,33 @@ public interface Resolver {
     };
   }
 
-  /** Micro's RPC route ({@code /foo/bar} → {@code <ns>.foo Foo.Bar}, see the documentation). */
+  /**
+   * Micro's RPC route ({@code /foo/bar} → {@code <ns>.foo Foo.Bar}, see the documentation). The
+   * targets of the first {@value #CACHED_PATHS} paths it resolved are kept, so that a path seen
+   * before costs one map look-up (the route is a pure function of the path).
+   */
   static Resolver micro(String namespace) {
+    java.util.concurrent.ConcurrentHashMap<String, Target> seen = new java.util.concurrent.ConcurrentHashMap<>();
     return req -> {
-      String[] r = Routes.api(req.path());
+      String path = req.path();
+      Target known = seen.get(path);
+      if (known != null) {
+        return known;
+      }
+      String[] r = Routes.api(path);
       if (r == null) {
         throw notFound(req, "a path /service/method of plain words");
       }
-      return new Target(Routes.qualify(namespace, r[0]), r[1]);
+      Target t = new Target(Routes.qualify(namespace, r[0]), r[1]);
+      if (seen.size() < CACHED_PATHS) {
+        seen.put(path, t);
+      }
+      return t;
     };
   }
+
+  /** How many paths {@link #micro} remembers (a bound: paths come from clients). */
+  int CACHED_PATHS = 1024;
 
   /** Micro's proxy route: {@code /foo/...} → {@code <ns>.foo}, {@code /v1/foo/...} → {@code <ns>.v1.foo}. */
   static Resolver proxy(String namespace) {

@@ -9,9 +9,15 @@ import io.micro.toolkit.http.HttpHandler;
 import io.micro.toolkit.http.HttpProxy;
 import io.micro.toolkit.http.HttpRequest;
 import io.micro.toolkit.http.HttpResponse;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.micro.metadata.Metadata;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,12 +41,23 @@ final class RpcHandler implements HttpHandler {
   private final HttpProxy proxy;
   private final CallOptions options;
   private final AtomicLong ids = new AtomicLong();
+  private final String timeoutNanos;
+  /** Headers of the request that the mucp head replaces or drops ({@code Accept-Encoding}). */
+  private static final Set<String> OVERRIDDEN = Set.of("host", "accept", "accept-encoding");
+  private static final DefaultHttpHeadersFactory UNCHECKED =
+      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+  private static final AsciiString TIMEOUT = AsciiString.cached("Timeout");
+  private static final AsciiString MICRO_ID = AsciiString.cached("Micro-Id");
+  private static final AsciiString MICRO_SERVICE = AsciiString.cached("Micro-Service");
+  private static final AsciiString MICRO_ENDPOINT = AsciiString.cached("Micro-Endpoint");
+  private static final AsciiString MICRO_METHOD = AsciiString.cached("Micro-Method");
 
   RpcHandler(Backend backend, Resolver resolver, HttpProxy proxy) {
     this.backend = backend;
     this.resolver = resolver;
     this.proxy = proxy;
     this.options = CallOptions.DEFAULT.withTimeout(backend.timeout());
+    this.timeoutNanos = Long.toString(backend.timeout().toNanos());
   }
 
   @Override
@@ -85,18 +102,8 @@ final class RpcHandler implements HttpHandler {
 
   private CompletionStage<HttpResponse> fast(HttpRequest req, Resolver.Target t, Node node, WarmSelector w,
       byte[] payload, String wire, String answerType) {
-    HttpHeaders h = new DefaultHttpHeaders();
-    Backend.metadata(req).asMap().forEach(h::set);
-    h.remove("Accept-Encoding");
-    h.set("Host", node.address());
-    h.set("Content-Type", wire);
-    h.set("Accept", wire);
-    h.set("Timeout", Long.toString(backend.timeout().toNanos()));
-    h.set("Micro-Id", Long.toString(ids.incrementAndGet()));
-    h.set("Micro-Service", t.service());
-    h.set("Micro-Endpoint", t.endpoint());
-    h.set("Micro-Method", t.endpoint());
-    return proxy.exchange(req, node.address(), "POST", "/", h, payload, backend.timeout(), MAX_REPLY)
+    return proxy.exchange(req, node.address(), "POST", "/", mucpHeaders(req, t, node, wire), payload,
+            backend.timeout(), MAX_REPLY)
         .handle((ans, err) -> {
           if (err != null) {
             MicroException e = err instanceof MicroException me ? me : MicroException.from(Backend.ID, err);
@@ -124,6 +131,41 @@ final class RpcHandler implements HttpHandler {
           return answer(ans.body(), answerType);
         })
         .thenCompose(r -> r != null ? CompletableFuture.completedFuture(r) : slow(req, t, payload, wire, answerType));
+  }
+
+  /**
+   * The head of the mucp request: the request's headers as metadata, as {@link Backend#metadata}
+   * makes them (canonical names, repeated headers joined with {@code ,}; no hop-by-hop, framing or
+   * mucp routing headers, no {@code Accept-Encoding}), then the mucp routing headers. Built straight
+   * into the outgoing headers, without a metadata map in between; the headers do not validate
+   * (the request's own were validated by the server's decoder, and {@link HttpProxy#exchange}
+   * checks every name and value before sending).
+   */
+  private HttpHeaders mucpHeaders(HttpRequest req, Resolver.Target t, Node node, String wire) {
+    HttpHeaders h = UNCHECKED.newHeaders();
+    for (Map.Entry<String, String> e : req.headers()) {
+      String name = e.getKey();
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (!Backend.isMetadata(lower) || OVERRIDDEN.contains(lower)) {
+        continue;
+      }
+      String key = Metadata.canonical(name);
+      String prior = h.get(key);
+      if (prior == null) {
+        h.add(key, e.getValue());
+      } else {
+        h.set(key, prior + "," + e.getValue());
+      }
+    }
+    h.set(HttpHeaderNames.HOST, node.address());
+    h.set(HttpHeaderNames.CONTENT_TYPE, wire);
+    h.set(HttpHeaderNames.ACCEPT, wire);
+    h.set(TIMEOUT, timeoutNanos);
+    h.set(MICRO_ID, Long.toString(ids.incrementAndGet()));
+    h.set(MICRO_SERVICE, t.service());
+    h.set(MICRO_ENDPOINT, t.endpoint());
+    h.set(MICRO_METHOD, t.endpoint());
+    return h;
   }
 
   private static HttpResponse answer(byte[] reply, String answerType) {

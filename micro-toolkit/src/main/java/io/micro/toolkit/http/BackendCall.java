@@ -6,7 +6,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -98,6 +97,11 @@ final class BackendCall implements BackendSink {
     if (done || head == null) {
       return;
     }
+    if (content instanceof LastHttpContent && body == null && content.content().readableBytes() <= maxBody) {
+      // the whole body in one piece (the common case): copied out at once, no composite buffer
+      finish(io.netty.buffer.ByteBufUtil.getBytes(content.content()));
+      return;
+    }
     if (content.content().isReadable()) {
       if (body == null) {
         body = client.alloc().compositeBuffer(16);
@@ -109,27 +113,35 @@ final class BackendCall implements BackendSink {
       body.addComponent(true, content.content().retain());
     }
     if (content instanceof LastHttpContent) {
-      done = true;
-      cancelTimer();
       byte[] bytes = new byte[body == null ? 0 : body.readableBytes()];
       if (body != null) {
         body.readBytes(bytes);
         body.release();
         body = null;
       }
-      Channel c = conn;
-      if (c != null) {
-        ((ProxyCall.BackendHandler) c.pipeline().get("relay")).call = null;
-        if (HttpUtil.isKeepAlive(head)) {
-          proxy.release(backend, c);
-        } else {
-          c.close();
-        }
-      }
-      out.release();
-      HttpHeaders headers = head.headers();
-      result.complete(new HttpProxy.Answer(head.status().code(), headers, bytes));
+      finish(bytes);
     }
+  }
+
+  /** Completes with the answer of {@code head} and {@code bytes}; hands the connection back. */
+  private void finish(byte[] bytes) {
+    HttpResponse head = this.head;
+    if (head == null) {
+      return;
+    }
+    done = true;
+    cancelTimer();
+    Channel c = conn;
+    if (c != null) {
+      ((ProxyCall.BackendHandler) c.pipeline().get("relay")).call = null;
+      if (HttpUtil.isKeepAlive(head)) {
+        proxy.release(backend, c);
+      } else {
+        c.close();
+      }
+    }
+    out.release();
+    result.complete(new HttpProxy.Answer(head.status().code(), head.headers(), bytes));
   }
 
   @Override

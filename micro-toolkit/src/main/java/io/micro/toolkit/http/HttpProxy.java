@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.net.ConnectException;
 import java.time.Duration;
@@ -64,6 +65,8 @@ public final class HttpProxy implements AutoCloseable {
     }
   };
   private volatile boolean closed;
+  /** Set on a backend connection once its close removes it from the idle pool. */
+  private static final AttributeKey<Boolean> WATCHED = AttributeKey.valueOf(HttpProxy.class, "watched");
 
   private HttpProxy(Builder b) {
     this.connectTimeout = b.connectTimeout;
@@ -242,7 +245,11 @@ public final class HttpProxy implements AutoCloseable {
       return;
     }
     q.addLast(ch);
-    ch.closeFuture().addListener(f -> ch.eventLoop().execute(() -> q.remove(ch)));
+    if (ch.attr(WATCHED).setIfAbsent(Boolean.TRUE) == null) {
+      // once per connection, not per release: a listener per request would pile up on a kept-alive
+      // connection's close future (memory and GC work growing with every request it carried)
+      ch.closeFuture().addListener(f -> ch.eventLoop().execute(() -> q.remove(ch)));
+    }
   }
 
   Bootstrap bootstrap(Channel client) {

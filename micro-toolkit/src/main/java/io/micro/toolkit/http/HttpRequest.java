@@ -28,6 +28,7 @@ public final class HttpRequest {
   private final boolean secure;
   private final boolean keepAlive;
   private final io.netty.channel.@Nullable Channel channel;
+  private @Nullable String contentType; // computed on first use (handlers ask more than once)
 
   HttpRequest(String method, String uri, QueryStringDecoder decoded, HttpHeaders headers, byte[] body,
       SocketAddress remote, boolean secure, boolean keepAlive, io.netty.channel.@Nullable Channel channel) {
@@ -108,12 +109,14 @@ public final class HttpRequest {
 
   /** The media type of {@code Content-Type} in lower case without parameters, or empty. */
   public String contentType() {
-    String ct = headers.get(HttpHeaderNames.CONTENT_TYPE);
-    if (ct == null) {
-      return "";
+    String known = contentType;
+    if (known == null) {
+      String ct = headers.get(HttpHeaderNames.CONTENT_TYPE);
+      int semi = ct == null ? -1 : ct.indexOf(';');
+      known = ct == null ? "" : (semi < 0 ? ct : ct.substring(0, semi)).strip().toLowerCase(java.util.Locale.ROOT);
+      contentType = known; // a benign race: every thread computes the same value
     }
-    int semi = ct.indexOf(';');
-    return (semi < 0 ? ct : ct.substring(0, semi)).strip().toLowerCase(java.util.Locale.ROOT);
+    return known;
   }
 
   /** The connection the request came on (null for {@link #of} requests). */

@@ -120,4 +120,20 @@ class RoutesTest {
     assertThatThrownBy(() -> Resolver.path("ns", false).resolve(Requests.get("/", "x")))
         .isInstanceOf(MicroException.class);
   }
+
+  @Test
+  void microResolverAnswersTheSameForPathsSeenBeforeAndBeyondItsMemory() {
+    Resolver r = Resolver.micro("ns");
+    for (int i = 0; i < Resolver.CACHED_PATHS + 10; i++) {
+      assertThat(r.resolve(Requests.get("/svc" + i + "/say/hello", "x")))
+          .isEqualTo(new Resolver.Target("ns.svc" + i, "Say.Hello"));
+    }
+    for (int i = 0; i < Resolver.CACHED_PATHS + 10; i += 97) {
+      assertThat(r.resolve(Requests.get("/svc" + i + "/say/hello", "x")))
+          .isEqualTo(new Resolver.Target("ns.svc" + i, "Say.Hello"));
+    }
+    for (int i = 0; i < 2; i++) {
+      assertThatThrownBy(() -> r.resolve(Requests.get("/a b/c", "x"))).isInstanceOf(MicroException.class);
+    }
+  }
 }
