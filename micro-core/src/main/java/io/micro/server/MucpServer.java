@@ -26,6 +26,7 @@ final class MucpServer implements Server {
   private static final Logger LOG = LoggerFactory.getLogger(MucpServer.class);
   private static final String DEBUG = "Debug";
   private static final String HEALTH = "Health";
+  private static final String REFLECTION = "ServerReflection";
 
   private enum State { NEW, RUNNING, STOPPED }
 
@@ -84,6 +85,7 @@ final class MucpServer implements Server {
     add(DEBUG, debug);
     this.health = new GrpcHealth(b.name, () -> handlers.keySet());
     add(HEALTH, health);
+    add(REFLECTION, new GrpcReflection(() -> handlers));
   }
 
   @Override
@@ -94,7 +96,7 @@ final class MucpServer implements Server {
   @Override
   public Server handle(String handlerName, Object handler) {
     java.util.Objects.requireNonNull(handler, "handler");
-    if (handlerName.equals(DEBUG) || handlerName.equals(HEALTH)) {
+    if (handlerName.equals(DEBUG) || handlerName.equals(HEALTH) || handlerName.equals(REFLECTION)) {
       throw new IllegalArgumentException("handler name: '" + handlerName + "' for "
           + handler.getClass().getName() + " (expected: another name; " + handlerName
           + " is built in)");
@@ -287,7 +289,8 @@ final class MucpServer implements Server {
   public List<Endpoint> endpoints() {
     return java.util.stream.Stream.concat(
             handlers.values().stream()
-                .filter(m -> !m.endpoint().startsWith(DEBUG + ".") && !m.endpoint().startsWith(HEALTH + "."))
+                .filter(m -> !m.endpoint().startsWith(DEBUG + ".") && !m.endpoint().startsWith(HEALTH + ".")
+                    && !m.endpoint().startsWith(REFLECTION + "."))
                 .map(HandlerMethod::schema),
             subscribers.endpoints().stream())
         .sorted(java.util.Comparator.comparing(Endpoint::name))

@@ -172,7 +172,8 @@ final class Router {
    * @param deadline a {@link System#nanoTime()} deadline, or null
    * @param codec the codec of the message bodies (both ways)
    * @param contentType the content type as the caller sent it
-   * @throws MicroException 400 for an ill-formed endpoint, 404 for an unknown one
+   * @throws MicroException 400 for an ill-formed endpoint, 404 for an unknown one (501 for a gRPC
+   *     call, {@code Micro-Protocol: grpc}, as gRPC servers answer UNIMPLEMENTED)
    */
   StreamCall openStream(String service, String endpoint, Metadata metadata, @Nullable Long deadline,
       Codec codec, String contentType, StreamSink sink, Executor executor) {
@@ -182,6 +183,11 @@ final class Router {
       method = find(endpoint);
     } catch (MicroException e) {
       debug.countError();
+      if (e.code() == 404 && "grpc".equals(metadata.get("Micro-Protocol").orElse(null))) {
+        // gRPC names an unknown service or method UNIMPLEMENTED (grpc-java's servers do); only
+        // the router's own miss is mapped, a handler's 404 stays NOT_FOUND
+        throw MicroException.of(serverName, 501, e.detail(), "Not Implemented");
+      }
       throw e;
     }
     HandlerRequest request = new HandlerRequest(service, endpoint, metadata, metadata, contentType);

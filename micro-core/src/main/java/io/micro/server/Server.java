@@ -55,7 +55,12 @@ public interface Server extends AutoCloseable {
    */
   Server handle(Object handler);
 
-  /** Like {@link #handle(Object)}, serving the methods as {@code name.Method}. */
+  /**
+   * Like {@link #handle(Object)}, serving the methods as {@code name.Method}.
+   *
+   * @throws IllegalArgumentException when {@code name} is a built-in handler's ({@code Debug},
+   *     {@code Health}, {@code ServerReflection})
+   */
   Server handle(String name, Object handler);
 
   /**
@@ -120,7 +125,10 @@ public interface Server extends AutoCloseable {
   /** The node id, {@code <name>-<id>}. */
   String id();
 
-  /** The endpoints this server advertises, sorted by name (built-in {@code Debug.*} excluded). */
+  /**
+   * The endpoints this server advertises, sorted by name (the built-in {@code Debug.*},
+   * {@code Health.*} and {@code ServerReflection.*} excluded).
+   */
   List<Endpoint> endpoints();
 
   /**

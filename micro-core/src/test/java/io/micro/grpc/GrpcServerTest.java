@@ -82,7 +82,7 @@ class GrpcServerTest {
   }
 
   @Test
-  void unknownMethodIsNotFoundAndTheConnectionKeepsServing() {
+  void unknownMethodIsUnimplementedAndTheConnectionKeepsServing() {
     MethodDescriptor<Request, Response> missing = MethodDescriptor.<Request, Response>newBuilder()
         .setType(MethodDescriptor.MethodType.UNARY)
         .setFullMethodName("micro.test.Say/Missing")
@@ -92,7 +92,13 @@ class GrpcServerTest {
     ClientCall<Request, Response> call = channel.newCall(missing, CallOptions.DEFAULT);
     assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(call, Request.getDefaultInstance()))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
-            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
+    MethodDescriptor<Request, Response> noService = missing.toBuilder()
+        .setFullMethodName("micro.test.Nobody/Hello").build();
+    assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel.newCall(noService, CallOptions.DEFAULT),
+        Request.getDefaultInstance()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
     assertThat(stub.hello(Request.newBuilder().setName("again").build()).getMsg())
         .isEqualTo("Hello again");
   }

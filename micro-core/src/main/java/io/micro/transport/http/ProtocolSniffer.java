@@ -2,6 +2,7 @@ package io.micro.transport.http;
 
 import io.micro.transport.Listener;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -9,6 +10,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -24,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * Looks at the first bytes of a server connection and installs the protocol they speak: the
  * HTTP/2 connection preface ({@code PRI * HTTP/2.0…}, prior knowledge) gets the HTTP/2 pipeline
  * whose streams are gRPC calls; anything else gets go-micro's HTTP/1.1 framing. Decides on the first
- * byte that differs from the preface, so HTTP/1.1 requests are not delayed.
+ * byte that differs from the preface, so HTTP/1.1 requests are not delayed. An HTTP/1.1 connection
+ * whose first request asks for {@code Upgrade: h2c} switches to the same HTTP/2 pipeline
+ * ({@link H2cUpgrade}).
  */
 final class ProtocolSniffer extends ByteToMessageDecoder {
   private static final Logger log = LoggerFactory.getLogger(ProtocolSniffer.class);
@@ -65,13 +69,28 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
 
   private void http1(ChannelPipeline p) {
     String me = p.context(this).name();
-    p.addAfter(me, "micro-http1-connection", new ServerConnection(channel, handler, timer, maxMessageSize));
+    H2cUpgrade upgrade = new H2cUpgrade(maxMessageSize,
+        () -> http2Handlers(channel, handler, timer, maxMessageSize, settings));
+    p.addAfter(me, "micro-http1-connection", new ServerConnection(channel, handler, timer, maxMessageSize, upgrade));
     p.addAfter(me, "micro-http1-decoder", new HttpRequestDecoder(decoderConfig));
   }
 
   /** Installs the HTTP/2 server pipeline after handler {@code after}: frame codec, then one child channel per stream. */
   static void http2(ChannelPipeline p, SocketChannel channel, Listener.Handler handler,
       ConnectionTimer timer, int maxMessageSize, Http2Settings settings, String after) {
+    ChannelHandler[] h = http2Handlers(channel, handler, timer, maxMessageSize, settings);
+    p.addAfter(after, "micro-http2-codec", h[0]);
+    p.addAfter("micro-http2-codec", "micro-http2-multiplex", h[1]);
+    p.addAfter("micro-http2-multiplex", "micro-http2-errors", h[2]);
+  }
+
+  /**
+   * The HTTP/2 server handlers of one connection, in pipeline order: the frame codec, the
+   * multiplexer (one child channel, one {@link GrpcServerStream}, per stream) and the error sink.
+   * Switches the connection's timer to streaming.
+   */
+  static ChannelHandler[] http2Handlers(SocketChannel channel, Listener.Handler handler,
+      ConnectionTimer timer, int maxMessageSize, Http2Settings settings) {
     timer.streaming();
     String local = Wire.address(channel.localAddress());
     String remote = Wire.address(channel.remoteAddress());
@@ -81,12 +100,11 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
         stream.pipeline().addLast(new GrpcServerStream(handler, maxMessageSize, local, remote));
       }
     });
-    p.addAfter(after, "micro-http2-codec", Http2FrameCodecBuilder.forServer()
+    Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
         .initialSettings(settings)
         .autoAckPingFrame(true)
-        .build());
-    p.addAfter("micro-http2-codec", "micro-http2-multiplex", multiplex);
-    p.addAfter("micro-http2-multiplex", "micro-http2-errors", new ChannelInboundHandlerAdapter() {
+        .build();
+    ChannelHandler errors = new ChannelInboundHandlerAdapter() {
       @Override
       public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // the frame codec already answered (RST_STREAM for a stream error, GOAWAY and close for a
@@ -96,6 +114,7 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
           ctx.close();
         }
       }
-    });
+    };
+    return new ChannelHandler[] {codec, multiplex, errors};
   }
 }

@@ -10,14 +10,17 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * The server side of one connection: turns each HTTP request into a {@link Message} for the
  * listener's handler, and writes each sent message as {@code HTTP/1.1 200 OK} echoing the first
  * request's headers. Bodies over the limit are discarded as they arrive and answered with a 413;
- * malformed HTTP gets a 400 and the connection is closed.
+ * malformed HTTP gets a 400 and the connection is closed. A first request asking for
+ * {@code Upgrade: h2c} goes to {@link H2cUpgrade} instead.
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter implements Socket {
   private static final Logger log = LoggerFactory.getLogger(ServerConnection.class);
@@ -44,8 +48,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Soc
   private boolean first = true;
   private boolean keepAlive = true;
   private boolean failed;
+  private @Nullable H2cUpgrade upgrade;
+  private boolean upgrading;
 
-  ServerConnection(Channel channel, Listener.Handler handler, ConnectionTimer timer, int maxMessageSize) {
+  ServerConnection(Channel channel, Listener.Handler handler, ConnectionTimer timer, int maxMessageSize,
+      @Nullable H2cUpgrade upgrade) {
+    this.upgrade = upgrade;
     this.channel = channel;
     this.handler = handler;
     this.timer = timer;
@@ -57,6 +65,14 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Soc
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (upgrade != null && msg instanceof HttpRequest r) {
+      if (upgradeFirst(ctx, r)) { // only the first request may upgrade; later ones skip this
+        return;
+      }
+    } else if (upgrading) {
+      upgrading = false; // the upgrade handler passed the request on: the upgrade was refused
+      H2cUpgrade.uninstall(ctx);
+    }
     try {
       if (failed || !(msg instanceof HttpObject http)) {
         return;
@@ -78,6 +94,27 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Soc
     } finally {
       ReferenceCountUtil.release(msg);
     }
+  }
+
+  /**
+   * The first request of the connection asks for an upgrade: {@code h2c} is handed to
+   * {@link H2cUpgrade} (true: the request went there); later requests, other protocols: false.
+   */
+  private boolean upgradeFirst(ChannelHandlerContext ctx, HttpRequest request) {
+    H2cUpgrade u = upgrade;
+    upgrade = null;
+    if (u == null || !first || !request.headers().contains(HttpHeaderNames.UPGRADE)
+        || !H2cUpgrade.requested(request)) {
+      return false;
+    }
+    ChannelHandlerContext decoder = ctx.pipeline().context(HttpRequestDecoder.class);
+    if (decoder == null) {
+      return false;
+    }
+    u.install(ctx.pipeline(), decoder.name(), ctx.name());
+    upgrading = true;
+    decoder.fireChannelRead(request); // on to the upgrade handler, now between decoder and here
+    return true;
   }
 
   private void startRequest(HttpRequest request) {
