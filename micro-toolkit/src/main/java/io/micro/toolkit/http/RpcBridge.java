@@ -56,7 +56,8 @@ public final class RpcBridge implements HttpHandler {
       "access-control-request-method", "access-control-request-headers",
       "micro-service", "micro-endpoint", "micro-method", "micro-id", "micro-stream", "micro-error",
       "micro-topic", "x-micro-service", "x-micro-endpoint", "x-micro-method", "x-micro-id",
-      "x-micro-stream", "x-micro-error", "x-micro-topic");
+      "x-micro-stream", "x-micro-error", "x-micro-topic", "sec-websocket-key", "sec-websocket-version",
+      "sec-websocket-extensions");
 
   private final Client client;
   private final Executor executor;

@@ -58,7 +58,7 @@ final class Dashboard {
   }
 
   /** Answers one request; never throws. */
-  Reply handle(String method, String uri, HttpHeaders headers, byte[] body) {
+  Reply handle(String uri, HttpHeaders headers) {
     QueryStringDecoder q = new QueryStringDecoder(uri);
     String path = q.path();
     boolean wantsJson = wantsJson(headers);

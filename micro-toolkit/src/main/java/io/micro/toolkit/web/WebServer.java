@@ -126,7 +126,7 @@ public final class WebServer implements AutoCloseable {
         return rpc.handle(request).thenApply(r -> r.withHeader("X-Content-Type-Options", "nosniff"));
       }
       return CompletableFuture.supplyAsync(() -> {
-        Reply r = dashboard.handle(request.method(), request.uri(), request.headers(), request.body());
+        Reply r = dashboard.handle(request.uri(), request.headers());
         HttpResponse rsp = HttpResponse.of(r.status(), r.contentType(), r.body());
         for (Map.Entry<String, String> h : r.headers().entrySet()) {
           rsp = rsp.withHeader(h.getKey(), h.getValue());
