@@ -9,6 +9,7 @@ import io.micro.toolkit.http.HttpProxy;
 import io.micro.toolkit.http.HttpResponse;
 import io.micro.toolkit.http.HttpServer;
 import io.micro.toolkit.http.HttpStats;
+import io.micro.toolkit.http.RpcBridge;
 import io.micro.toolkit.http.Tls;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -94,7 +95,10 @@ public final class ApiGateway implements AutoCloseable {
         .route("/favicon.ico", HttpHandler.sync(req -> HttpResponse.empty(200)));
     LOG.info("Registering {} Handler at /", handler.toUpperCase(Locale.ROOT));
     if (b.enableRpc) {
-      sb.route("/rpc", new RpcBridge(backend));
+      sb.route("/rpc", RpcBridge.builder(backend.client(), backend.executor())
+          .defaultTimeout(backend.timeout()).maxTimeout(backend.timeout())
+          .inline(service -> backend.selector() instanceof WarmSelector w && w.isWarm(service))
+          .build());
       LOG.info("Registering RPC Handler at /rpc");
     }
     if (b.enableStats) {

@@ -8,6 +8,7 @@ import io.micro.toolkit.http.Cors;
 import io.micro.toolkit.http.HttpRequest;
 import io.micro.toolkit.http.HttpResponse;
 import io.micro.toolkit.http.HttpServer;
+import io.micro.toolkit.http.RpcBridge;
 import io.micro.toolkit.http.Tls;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -99,7 +100,7 @@ public final class Sidecar implements AutoCloseable {
         .handlerTimeout(b.callTimeout)
         .accessLog(b.accessLog)
         .route("/registry", new RegistryApi(registry, executor))
-        .route("/rpc", new RpcBridge(client, executor))
+        .route("/rpc", RpcBridge.builder(client, executor).maxTimeout(b.callTimeout).build())
         .route("/broker", new BrokerBridge(b.broker, executor))
         .route("/health", req -> health(req, reg))
         .build()

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The dashboard's routes (everything but the proxy): pages, {@code /registry} and {@code /rpc}
+ * The dashboard's routes (everything but the proxy and {@code /rpc}): pages, {@code /registry}
  * JSON, {@code /stats}, static assets. Blocking: the HTTP server calls it off its event loop.
  */
 final class Dashboard {
@@ -32,17 +32,15 @@ final class Dashboard {
       "favicon.svg", "image/svg+xml");
 
   private final Lookups lookups;
-  private final RpcBridge rpc;
   private final Pages pages;
   private final ObjectMapper json;
   private final io.micro.toolkit.http.HttpStats stats;
   private final boolean statsEnabled;
   private final Map<String, byte[]> assets = new HashMap<>();
 
-  Dashboard(Lookups lookups, RpcBridge rpc, Pages pages, ObjectMapper json, io.micro.toolkit.http.HttpStats stats,
+  Dashboard(Lookups lookups, Pages pages, ObjectMapper json, io.micro.toolkit.http.HttpStats stats,
       boolean statsEnabled) {
     this.lookups = lookups;
-    this.rpc = rpc;
     this.pages = pages;
     this.json = json;
     this.stats = stats;
@@ -60,7 +58,7 @@ final class Dashboard {
   }
 
   /** Answers one request; never throws. */
-  Reply handle(String method, String uri, HttpHeaders headers, byte[] body) {
+  Reply handle(String uri, HttpHeaders headers) {
     QueryStringDecoder q = new QueryStringDecoder(uri);
     String path = q.path();
     boolean wantsJson = wantsJson(headers);
@@ -68,7 +66,6 @@ final class Dashboard {
       return switch (path) {
         case "/", "/index.html" -> Reply.html(pages.home(lookups.names()));
         case "/registry" -> registry(param(q, "service"), wantsJson);
-        case "/rpc" -> rpc.call(method, body, form(headers, body));
         case "/call", "/query", "/client" -> wantsJson
             ? namesJson()
             : Reply.html(pages.call(lookups.names(), param(q, "service"), param(q, "endpoint")));
@@ -143,17 +140,5 @@ final class Dashboard {
   private static String param(QueryStringDecoder q, String name) {
     List<String> v = q.parameters().get(name);
     return v == null || v.isEmpty() ? "" : v.get(0).trim();
-  }
-
-  /** Form fields of a urlencoded body; empty for any other content type. */
-  private static Map<String, String> form(HttpHeaders headers, byte[] body) {
-    String type = headers.get(HttpHeaderNames.CONTENT_TYPE, "");
-    if (!type.startsWith("application/x-www-form-urlencoded")) {
-      return Map.of();
-    }
-    Map<String, String> out = new HashMap<>();
-    new QueryStringDecoder(new String(body, StandardCharsets.UTF_8), false).parameters()
-        .forEach((k, v) -> out.put(k, v.isEmpty() ? "" : v.get(0)));
-    return out;
   }
 }

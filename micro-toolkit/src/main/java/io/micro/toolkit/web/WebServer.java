@@ -13,6 +13,7 @@ import io.micro.toolkit.http.HttpRequest;
 import io.micro.toolkit.http.HttpResponse;
 import io.micro.toolkit.http.HttpServer;
 import io.micro.toolkit.http.HttpStats;
+import io.micro.toolkit.http.RpcBridge;
 import io.micro.toolkit.http.Tls;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -58,6 +59,7 @@ public final class WebServer implements AutoCloseable {
   private final Builder b;
   private final ThreadPoolExecutor workers;
   private final Dashboard dashboard;
+  private final RpcBridge rpc;
   private final HttpProxy httpProxy;
   private final WebProxy proxy;
   private final HttpStats stats = HttpStats.create();
@@ -71,8 +73,9 @@ public final class WebServer implements AutoCloseable {
     this.workers.allowCoreThreadTimeOut(true);
     ObjectMapper json = new ObjectMapper();
     Lookups lookups = new Lookups(b.registry, workers, b.registryTimeout, b.maxServices);
-    RpcBridge rpc = new RpcBridge(b.client, json, b.callTimeout, b.maxCallTimeout);
-    this.dashboard = new Dashboard(lookups, rpc, new Pages(b.namespace, b.stats), json, stats, b.stats);
+    this.rpc = RpcBridge.builder(b.client, workers).defaultTimeout(b.callTimeout)
+        .maxTimeout(b.maxCallTimeout).build();
+    this.dashboard = new Dashboard(lookups, new Pages(b.namespace, b.stats), json, stats, b.stats);
     this.httpProxy = HttpProxy.builder().connectTimeout(Duration.ofSeconds(5))
         .responseTimeout(b.proxyTimeout).errorId(Lookups.ID).build();
     this.proxy = new WebProxy(b.selector, b.namespace, workers, httpProxy);
@@ -119,8 +122,11 @@ public final class WebServer implements AutoCloseable {
       if (alias != null) {
         return proxy.forward(request, alias);
       }
+      if (request.path().equals("/rpc")) {
+        return rpc.handle(request).thenApply(r -> r.withHeader("X-Content-Type-Options", "nosniff"));
+      }
       return CompletableFuture.supplyAsync(() -> {
-        Reply r = dashboard.handle(request.method(), request.uri(), request.headers(), request.body());
+        Reply r = dashboard.handle(request.uri(), request.headers());
         HttpResponse rsp = HttpResponse.of(r.status(), r.contentType(), r.body());
         for (Map.Entry<String, String> h : r.headers().entrySet()) {
           rsp = rsp.withHeader(h.getKey(), h.getValue());

@@ -145,7 +145,7 @@ class WebServerTest {
 
     HttpResponse<String> badJson = post("/rpc", "application/json", "{\"service\":");
     assertThat(badJson.statusCode()).isEqualTo(400);
-    assertThat(badJson.body()).contains("error decoding request");
+    assertThat(badJson.body()).contains("malformed request body").contains("line 1");
 
     HttpResponse<String> badTimeout = post("/rpc", "application/json",
         "{\"service\":\"go.micro.srv.greeter\",\"endpoint\":\"Say.Hello\",\"timeout\":\"soon\"}");
@@ -154,7 +154,7 @@ class WebServerTest {
 
     HttpResponse<String> unknown = post("/rpc", "application/json",
         "{\"service\":\"go.micro.srv.nobody\",\"endpoint\":\"Say.Hello\"}");
-    assertThat(unknown.statusCode()).isEqualTo(500);
+    assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(unknown.body()).contains("go.micro.srv.nobody");
 
     assertThat(get("/rpc", "application/json").statusCode()).isEqualTo(405);
