@@ -17,8 +17,6 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -46,7 +44,6 @@ final class GrpcStreamSocket extends ChannelInboundHandlerAdapter implements Soc
   private @Nullable ByteBuf pending;
   private boolean headersSeen;
   private boolean terminal;
-  private volatile Map<String, String> responseHeaders = Map.of();
 
   GrpcStreamSocket(String address, int maxMessageSize) {
     this.address = address;
@@ -57,11 +54,6 @@ final class GrpcStreamSocket extends ChannelInboundHandlerAdapter implements Soc
   CompletableFuture<Void> open(Http2StreamChannel channel, Http2Headers headers) {
     stream = channel;
     return future(channel.writeAndFlush(new DefaultHttp2HeadersFrame(headers)));
-  }
-
-  /** The response headers (initial metadata) once they arrived; empty before. */
-  Map<String, String> responseHeaders() {
-    return responseHeaders;
   }
 
   @Override
@@ -168,9 +160,6 @@ final class GrpcStreamSocket extends ChannelInboundHandlerAdapter implements Soc
             ctx.close();
             return;
           }
-          if (h.get("grpc-status") == null) {
-            responseHeaders = metadata(h);
-          }
         }
         if (f.isEndStream() || h.get("grpc-status") != null) {
           trailers(ctx, h);
@@ -191,17 +180,6 @@ final class GrpcStreamSocket extends ChannelInboundHandlerAdapter implements Soc
     } finally {
       ReferenceCountUtil.release(msg);
     }
-  }
-
-  static Map<String, String> metadata(Http2Headers h) {
-    Map<String, String> md = new LinkedHashMap<>();
-    for (Map.Entry<CharSequence, CharSequence> e : h) {
-      String k = e.getKey().toString().toLowerCase(Locale.ROOT);
-      if (!k.startsWith(":") && !k.equals("content-type") && !k.startsWith("grpc-")) {
-        md.merge(k, e.getValue().toString(), (a, b) -> a + "," + b);
-      }
-    }
-    return Map.copyOf(md);
   }
 
   private void data(ChannelHandlerContext ctx, ByteBuf content) {
