@@ -66,7 +66,9 @@ public interface Client extends AutoCloseable {
    * served, if sooner), counted from now and sent as the {@code Timeout} header; without either a
    * stream has no deadline, as in go-micro (the client's request timeout bounds unary calls only).
    * Connection errors while opening move on to the next node, up to the call's retries; once the
-   * stream is open nothing is retried.
+   * stream is open nothing is retried. A node with {@code protocol=grpc} (or a {@code grpc://}
+   * address) is streamed to over gRPC instead: a new HTTP/2 stream on its shared connection, no
+   * placeholder, the deadline as {@code grpc-timeout}, the same {@link ClientStream} semantics.
    *
    * @param <Req> the type of the messages to send (not checked until each is encoded)
    * @param <Resp> the type responses are decoded into

@@ -128,7 +128,7 @@ final class GrpcClientCall extends ChannelInboundHandlerAdapter {
   }
 
   /** The HTTP-to-gRPC mapping of the gRPC spec, then gRPC-to-micro. */
-  private static int httpToMicro(String status) {
+  static int httpToMicro(String status) {
     int grpc = switch (status) {
       case "400" -> GrpcStatus.INTERNAL;
       case "401" -> GrpcStatus.UNAUTHENTICATED;

@@ -137,15 +137,24 @@ final class GrpcExchange implements Invoker, AutoCloseable {
   }
 
   private static Http2Headers headers(Request request, Call call, boolean json) {
+    return headers(request.service(), request.endpoint(), call.node().address(), request.metadata().asMap(),
+        json, call.timeout());
+  }
+
+  /** The request headers of a call: path, content type, deadline and metadata (lower case). */
+  static Http2Headers headers(String service, String endpoint, String authority, Map<String, String> metadata,
+      boolean json, @Nullable Duration timeout) {
     Http2Headers h = new DefaultHttp2Headers(false)
         .method("POST")
         .scheme("http")
-        .path(GrpcWire.path(request.service(), request.endpoint()))
-        .authority(call.node().address())
+        .path(GrpcWire.path(service, endpoint))
+        .authority(authority)
         .set("content-type", json ? "application/grpc+json" : "application/grpc")
-        .set("te", "trailers")
-        .set("grpc-timeout", GrpcWire.formatTimeout(call.timeout().toNanos()));
-    for (Map.Entry<String, String> e : request.metadata().asMap().entrySet()) {
+        .set("te", "trailers");
+    if (timeout != null) {
+      h.set("grpc-timeout", GrpcWire.formatTimeout(Math.max(1, timeout.toNanos())));
+    }
+    for (Map.Entry<String, String> e : metadata.entrySet()) {
       String key = e.getKey().toLowerCase(Locale.ROOT);
       if (key.isEmpty() || key.startsWith(":") || key.startsWith("micro-") || key.equals("timeout")
           || GrpcWire.RESERVED.contains(key) || key.equals("user-agent") || key.equals("accept")) {
@@ -154,6 +163,38 @@ final class GrpcExchange implements Invoker, AutoCloseable {
       h.set(key, e.getValue());
     }
     return h;
+  }
+
+  /**
+   * Opens a gRPC stream to {@code address}: a new HTTP/2 stream on the node's shared connection
+   * (dialled within {@code dial} if needed), with {@code headers} sent at once. The socket carries
+   * the call for a {@link MucpStream}.
+   */
+  CompletableFuture<GrpcStreamSocket> openStream(String address, Http2Headers headers, Duration dial) {
+    CompletableFuture<GrpcStreamSocket> result = new CompletableFuture<>();
+    connections.get(address, dial).whenComplete((parent, dialError) -> {
+      if (dialError != null) {
+        result.completeExceptionally(ClientErrors.connection(address, ClientErrors.unwrap(dialError)));
+        return;
+      }
+      GrpcStreamSocket socket = new GrpcStreamSocket(address, GrpcWire.DEFAULT_MAX_MESSAGE_SIZE);
+      new Http2StreamChannelBootstrap(parent).handler(socket).open().addListener(f -> {
+        if (!f.isSuccess()) {
+          connections.broken(address, parent);
+          result.completeExceptionally(ClientErrors.connection(address, f.cause()));
+          return;
+        }
+        socket.open((Http2StreamChannel) f.getNow(), headers).whenComplete((ok, e) -> {
+          if (e != null) {
+            socket.close();
+            result.completeExceptionally(e);
+          } else {
+            result.complete(socket);
+          }
+        });
+      });
+    });
+    return result;
   }
 
   @Override

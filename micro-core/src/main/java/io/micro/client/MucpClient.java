@@ -149,23 +149,42 @@ final class MucpClient implements Client {
     h.put("Micro-Endpoint", request.endpoint());
     h.put("Micro-Method", request.endpoint());
     h.put("Micro-Stream", id);
-    byte[] first;
-    try {
-      first = placeholder != null ? placeholder : codec.marshal(request.body());
-    } catch (MicroException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw MicroException.badRequest(RetryPolicy.CLIENT_ID, "stream %s: placeholder body as %s: %s",
-          request.endpoint(), contentType, e.getMessage()).withCause(e);
+    String explicit = request.contentTypeOr(options.contentType());
+    boolean grpcJson = explicit.toLowerCase(java.util.Locale.ROOT).contains("json")
+        || !(responseType instanceof Class<?> c && com.google.protobuf.MessageLite.class.isAssignableFrom(c));
+    Socket socket = dialStream(request, options, deadline, h, grpcJson);
+    boolean overGrpc = socket instanceof GrpcStreamSocket;
+    byte[] first = null;
+    Codec streamCodec = codec;
+    if (overGrpc) { // gRPC has no placeholder; its codec is protobuf unless JSON was asked for
+      String ct = grpcJson ? "application/json" : "application/protobuf";
+      streamCodec = config.codecs.forContentType(ct).orElse(null);
+      if (streamCodec == null) {
+        socket.close();
+        throw MicroException.badRequest(RetryPolicy.CLIENT_ID, "stream %s: no %s codec (expected one in %s)",
+            request.endpoint(), ct, config.codecs.contentTypes());
+      }
+    } else {
+      try {
+        first = placeholder != null ? placeholder : codec.marshal(request.body());
+      } catch (RuntimeException e) {
+        socket.close();
+        throw e instanceof MicroException me ? me : MicroException.badRequest(RetryPolicy.CLIENT_ID,
+            "stream %s: placeholder body as %s: %s", request.endpoint(), contentType, e.getMessage()).withCause(e);
+      }
     }
-    Socket socket = dialStream(request, options, deadline);
-    MucpStream<Req, Resp> s = new MucpStream<>(socket, h, config.codecs, codec, responseType,
+    MucpStream<Req, Resp> s = new MucpStream<>(socket, h, config.codecs, streamCodec, responseType,
         request.endpoint(), observer, executor);
     s.open(first, deadline);
     return s;
   }
 
-  private Socket dialStream(Request request, CallOptions options, @Nullable Long deadline) {
+  /**
+   * Dials the stream's node: a dedicated mucp connection, or for a gRPC node a new HTTP/2 stream
+   * on its shared connection, carrying {@code headers} as gRPC metadata.
+   */
+  private Socket dialStream(Request request, CallOptions options, @Nullable Long deadline,
+      Map<String, String> headers, boolean grpcJson) {
     Supplier<Node> next;
     if (!options.addresses().isEmpty()) {
       next = new AddressNext(options.addresses());
@@ -195,6 +214,11 @@ final class MucpClient implements Client {
         dial = Duration.ofNanos(Math.min(left, dial.toNanos()));
       }
       try {
+        if (GrpcExchange.speaksGrpc(node)) {
+          Duration left = deadline == null ? null : Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+          return join(grpc.openStream(node.address(), GrpcExchange.headers(request.service(), request.endpoint(),
+              node.address(), headers, grpcJson, left), dial));
+        }
         return join(pool.dial(node.address(), dial));
       } catch (RuntimeException e) {
         last = ClientErrors.connection(node.address(), e);

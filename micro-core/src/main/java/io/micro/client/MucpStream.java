@@ -77,9 +77,14 @@ final class MucpStream<Req, Resp> implements ClientStream<Req, Resp> {
     this.executor = executor;
   }
 
-  /** Sends the placeholder, starts reading and arms the deadline; called once after construction. */
-  void open(byte[] placeholder, @Nullable Long deadline) {
-    write(new Message(headers, placeholder));
+  /**
+   * Sends the placeholder (none over gRPC: {@code null}), starts reading and arms the deadline;
+   * called once after construction.
+   */
+  void open(byte @Nullable [] placeholder, @Nullable Long deadline) {
+    if (placeholder != null) {
+      write(new Message(headers, placeholder));
+    }
     if (deadline != null) {
       long left = deadline - System.nanoTime();
       CompletableFuture.delayedExecutor(Math.max(0, left), TimeUnit.NANOSECONDS, Runnable::run)

@@ -188,6 +188,8 @@ final class MucpStreams {
     private final Socket socket;
     private final String id;
     private final Map<String, String> data;
+    private final ResponseMetadata response = new ResponseMetadata();
+    private volatile boolean headersSent;
     private boolean paused;
     private boolean finished;
 
@@ -203,7 +205,16 @@ final class MucpStreams {
 
     @Override
     public CompletionStage<Void> send(byte[] body) {
+      if (!headersSent) { // sends come from the handler's thread, one at a time
+        headersSent = true;
+        return socket.send(new Message(ResponseMetadata.merged(data, response, true, false), body));
+      }
       return socket.send(new Message(data, body));
+    }
+
+    @Override
+    public ResponseMetadata response() {
+      return response;
     }
 
     @Override
@@ -227,7 +238,8 @@ final class MucpStreams {
       h.put(Route.X_ERROR, text);
       h.put("Micro-Stream", id);
       try {
-        socket.send(new Message(h, new byte[0])).whenComplete((ok, e) -> inFlight.end());
+        socket.send(new Message(ResponseMetadata.merged(h, response, !headersSent, true), new byte[0]))
+            .whenComplete((ok, e) -> inFlight.end());
       } catch (RuntimeException e) {
         inFlight.end();
       }

@@ -94,23 +94,31 @@ final class Router {
       }
       Metadata md = metadata(request, local, remote);
       HandlerRequest hr = new HandlerRequest(service, endpoint, md, decoded, route.contentType());
-      Object result = Metadata.callWith(md, () -> Deadline.callWith(deadline, () -> chain(method).handle(hr)));
+      ResponseMetadata response = new ResponseMetadata();
+      Object result = ResponseMetadata.callWith(response,
+          () -> Metadata.callWith(md, () -> Deadline.callWith(deadline, () -> chain(method).handle(hr))));
       Route r = route;
       if (result instanceof CompletionStage<?> stage) {
         CompletableFuture<Message> out = new CompletableFuture<>();
         stage.whenComplete((value, error) -> {
           try {
-            out.complete(error != null ? fail(r, error) : encode(r, codec, endpoint, value));
+            out.complete(withResponse(error != null ? fail(r, error) : encode(r, codec, endpoint, value), response));
           } catch (Throwable t) {
-            out.complete(fail(r, t));
+            out.complete(withResponse(fail(r, t), response));
           }
         });
         return out;
       }
-      return CompletableFuture.completedFuture(encode(r, codec, endpoint, result));
+      return CompletableFuture.completedFuture(withResponse(encode(r, codec, endpoint, result), response));
     } catch (Throwable t) {
       return CompletableFuture.completedFuture(fail(route, t));
     }
+  }
+
+  /** A mucp reply with the handler's response metadata as headers (mucp has no trailers: both kinds). */
+  private static Message withResponse(Message reply, ResponseMetadata response) {
+    Map<String, String> h = ResponseMetadata.merged(reply.headers(), response, true, true);
+    return h == reply.headers() ? reply : new Message(h, reply.body());
   }
 
   /** Answers {@code request} with {@code error} without running a handler (server busy, shutting down). */
@@ -208,6 +216,11 @@ final class Router {
       @Override
       public void reading(boolean on) {
         sink.reading(on);
+      }
+
+      @Override
+      public @Nullable ResponseMetadata response() {
+        return sink.response();
       }
     };
     StreamCall call = new StreamCall(serverName, method, request, codec, counted, deadline, this::wrap);

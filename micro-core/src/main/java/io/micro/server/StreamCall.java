@@ -74,6 +74,7 @@ public final class StreamCall {
   private final StreamSink sink;
   private final @Nullable Long deadline;
   private final UnaryOperator<HandlerWrapper.Next> wrappers;
+  private final ResponseMetadata response;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final ArrayDeque<byte[]> inbox = new ArrayDeque<>();
@@ -94,6 +95,8 @@ public final class StreamCall {
     this.sink = sink;
     this.deadline = deadline;
     this.wrappers = wrappers;
+    ResponseMetadata r = sink.response();
+    this.response = r != null ? r : new ResponseMetadata();
   }
 
   /** Starts the handler on {@code executor} and the deadline timer; called once by the router. */
@@ -206,7 +209,7 @@ public final class StreamCall {
   private void run() {
     Metadata md = request.metadata();
     try {
-      Metadata.callWith(md, () -> Deadline.callWith(deadline, this::invoke));
+      ResponseMetadata.callWith(response, () -> Metadata.callWith(md, () -> Deadline.callWith(deadline, this::invoke)));
       finishOnce(null);
     } catch (Throwable t) {
       Throwable cause = unwrap(t);

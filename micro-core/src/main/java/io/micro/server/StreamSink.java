@@ -38,4 +38,13 @@ public interface StreamSink {
    * ignores it may make the stream fail with 503 when the peer sends far more than the handler takes.
    */
   default void reading(boolean on) {}
+
+  /**
+   * The response metadata of this call, which the protocol sends with its messages (headers with
+   * the first, trailers with the end); {@code null} (the default) when it sends none, in which case
+   * what a handler sets is dropped.
+   */
+  default @Nullable ResponseMetadata response() {
+    return null;
+  }
 }

@@ -8,6 +8,12 @@
  * <p>Start with {@link io.micro.server.Server#builder()}; middleware is a
  * {@link io.micro.server.HandlerWrapper}; {@link io.micro.server.ExecutionMode} chooses where
  * handlers run.
+ *
+ * <p>A handler reads the request's metadata from a {@link io.micro.metadata.Metadata} parameter (or
+ * {@link io.micro.metadata.Metadata#current()}) and sends response metadata with {@link
+ * io.micro.server.ResponseMetadata#current()}: headers (gRPC initial metadata, mucp reply headers)
+ * and trailers (gRPC trailing metadata, mucp headers of the last message), from unary and stream
+ * handlers alike.
  */
 @NullMarked
 package io.micro.server;

@@ -30,6 +30,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -178,6 +179,40 @@ class GrpcInteropTest {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNKNOWN);
           assertThat(e.getStatus().getDescription()).isEqualTo("test status message");
         });
+  }
+
+  @Test
+  void customMetadata() throws Exception {
+    io.grpc.Metadata.Key<String> initial = io.grpc.Metadata.Key.of("x-grpc-test-echo-initial",
+        io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+    io.grpc.Metadata.Key<byte[]> trailing = io.grpc.Metadata.Key.of("x-grpc-test-echo-trailing-bin",
+        io.grpc.Metadata.BINARY_BYTE_MARSHALLER);
+    byte[] trailingValue = {(byte) 0xab, (byte) 0xab, (byte) 0xab};
+    io.grpc.Metadata sent = new io.grpc.Metadata();
+    sent.put(initial, "test_initial_metadata_value");
+    sent.put(trailing, trailingValue);
+    for (boolean duplex : new boolean[] {false, true}) {
+      AtomicReference<io.grpc.Metadata> headers = new AtomicReference<>();
+      AtomicReference<io.grpc.Metadata> trailers = new AtomicReference<>();
+      io.grpc.ClientInterceptor capture = io.grpc.stub.MetadataUtils.newCaptureMetadataInterceptor(headers, trailers);
+      io.grpc.ClientInterceptor attach = io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(sent);
+      if (duplex) {
+        LinkedBlockingQueue<StreamingOutputCallResponse> replies = new LinkedBlockingQueue<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        StreamObserver<StreamingOutputCallRequest> out = async.withInterceptors(capture, attach)
+            .fullDuplexCall(collect(replies, done));
+        out.onNext(outputRequest(314159));
+        out.onCompleted();
+        done.get(WAIT, TimeUnit.SECONDS);
+        assertThat(replies.poll().getPayload().getBody().size()).isEqualTo(314159);
+      } else {
+        SimpleResponse r = blocking.withInterceptors(capture, attach).unaryCall(
+            SimpleRequest.newBuilder().setResponseSize(314159).setPayload(payload(271828)).build());
+        assertThat(r.getPayload().getBody().size()).isEqualTo(314159);
+      }
+      assertThat(headers.get().get(initial)).as("duplex %s", duplex).isEqualTo("test_initial_metadata_value");
+      assertThat(trailers.get().get(trailing)).as("duplex %s", duplex).isEqualTo(trailingValue);
+    }
   }
 
   private static Payload payload(int size) {

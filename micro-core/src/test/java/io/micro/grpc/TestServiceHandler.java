@@ -12,6 +12,8 @@ import io.micro.grpc.interop.StreamingInputCallRequest;
 import io.micro.grpc.interop.StreamingInputCallResponse;
 import io.micro.grpc.interop.StreamingOutputCallRequest;
 import io.micro.grpc.interop.StreamingOutputCallResponse;
+import io.micro.metadata.Metadata;
+import io.micro.server.ResponseMetadata;
 import io.micro.stream.BidiStream;
 import io.micro.stream.StreamReceiver;
 import io.micro.stream.StreamSender;
@@ -30,6 +32,7 @@ public final class TestServiceHandler {
 
   /** {@code UnaryCall}: a payload of {@code response_size} zero bytes, or the requested status. */
   public SimpleResponse unaryCall(SimpleRequest request) {
+    echoMetadata();
     raise(request.getResponseStatus());
     return SimpleResponse.newBuilder().setPayload(payload(request.getResponseSize())).build();
   }
@@ -52,9 +55,21 @@ public final class TestServiceHandler {
   /** {@code FullDuplexCall}: answers each request with its response parameters as it arrives. */
   public void fullDuplexCall(BidiStream<StreamingOutputCallRequest, StreamingOutputCallResponse> stream)
       throws InterruptedException {
+    echoMetadata();
     for (StreamingOutputCallRequest r = stream.receive(); r != null; r = stream.receive()) {
       respond(r, stream);
     }
+  }
+
+  /**
+   * The interop case {@code custom_metadata}: {@code x-grpc-test-echo-initial} comes back as a
+   * response header, {@code x-grpc-test-echo-trailing-bin} (base64 text) as a trailer.
+   */
+  private static void echoMetadata() {
+    Metadata md = Metadata.current();
+    md.get("x-grpc-test-echo-initial").ifPresent(v -> ResponseMetadata.current().header("x-grpc-test-echo-initial", v));
+    md.get("x-grpc-test-echo-trailing-bin")
+        .ifPresent(v -> ResponseMetadata.current().trailer("x-grpc-test-echo-trailing-bin", v));
   }
 
   private static void respond(StreamingOutputCallRequest request, StreamSender<StreamingOutputCallResponse> out)

@@ -273,25 +273,39 @@ final class GrpcServerStream extends ChannelInboundHandlerAdapter implements Soc
         if (!headersSent) {
           trailers.status(OK).set(CONTENT_TYPE, contentType());
         }
+        addMetadata(trailers, message);
         ch.writeAndFlush(new DefaultHttp2HeadersFrame(trailers, true)).addListener(f -> complete(result, f.cause()));
       } else {
         MicroException e = MicroException.parse(error);
         // a micro error (with an id) travels as its JSON, as go-micro's gRPC server sends it; an
         // error without id (plain text, or raised to set a gRPC status) as its detail alone
         String text = e.id().isEmpty() ? e.detail() : error;
-        writeTrailers(ch, GrpcStatus.fromMicro(e.code()), text).addListener(f -> complete(result, f.cause()));
+        writeTrailers(ch, GrpcStatus.fromMicro(e.code()), text, message).addListener(f -> complete(result, f.cause()));
       }
       return;
     }
     if (!headersSent) {
       headersSent = true;
       ch.write(new DefaultHttp2HeadersFrame(
-          new DefaultHttp2Headers(false).status(OK).set(CONTENT_TYPE, contentType())));
+          addMetadata(new DefaultHttp2Headers(false).status(OK).set(CONTENT_TYPE, contentType()), message)));
     }
     byte[] body = message.body();
     ByteBuf frame = ch.alloc().buffer(5 + body.length);
     frame.writeByte(0).writeInt(body.length).writeBytes(body);
     ch.writeAndFlush(new DefaultHttp2DataFrame(frame)).addListener(f -> complete(result, f.cause()));
+  }
+
+  /**
+   * The handler's response metadata ({@link io.micro.server.ResponseMetadata}) carried by a message:
+   * every header that is not the protocol's own, lower-cased as HTTP/2 requires.
+   */
+  private static Http2Headers addMetadata(Http2Headers h, Message message) {
+    for (Map.Entry<String, String> e : message.headers().entrySet()) {
+      if (!io.micro.server.ResponseMetadata.reserved(e.getKey())) {
+        h.set(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue());
+      }
+    }
+    return h;
   }
 
   private static void complete(CompletableFuture<Void> result, @Nullable Throwable cause) {
@@ -308,9 +322,16 @@ final class GrpcServerStream extends ChannelInboundHandlerAdapter implements Soc
 
   /** The final headers: trailers after a response began, else a trailers-only response. */
   private io.netty.channel.ChannelFuture writeTrailers(Channel ch, int status, String text) {
+    return writeTrailers(ch, status, text, null);
+  }
+
+  private io.netty.channel.ChannelFuture writeTrailers(Channel ch, int status, String text, @Nullable Message message) {
     Http2Headers h = new DefaultHttp2Headers(false);
     if (!headersSent) {
       h.status(OK).set(CONTENT_TYPE, contentType());
+    }
+    if (message != null) {
+      addMetadata(h, message);
     }
     h.set(GRPC_STATUS, Integer.toString(status))
         .set(GRPC_MESSAGE, GrpcStatus.encodeMessage(text));
