@@ -34,12 +34,11 @@ OUT=${OUT:-benchmarks/target/sidecar.md}
 JAVA=${JAVA:-java}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 1; }
 
-CP_FILE=micro-toolkit/target/runtime-classpath.txt
-if [[ $BUILD == always || ! -f $CP_FILE || ! -f examples/greeter/server/target/greeter-server.jar ]] && [[ $BUILD != never ]]; then
-  ./mvnw -q -B -pl micro-toolkit,examples/greeter/server,benchmarks -am -DskipTests package \
-    dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$PWD/$CP_FILE" >/dev/null
+# micro-toolkit's package phase copies its runtime dependencies to micro-toolkit/target/lib
+if [[ $BUILD == always || ! -d micro-toolkit/target/lib || ! -f examples/greeter/server/target/greeter-server.jar ]] && [[ $BUILD != never ]]; then
+  ./mvnw -q -B -pl micro-toolkit,examples/greeter/server,benchmarks -am -DskipTests package >/dev/null
 fi
-SIDECAR_CP=micro-toolkit/target/classes:$(cat "$CP_FILE")
+SIDECAR_CP="micro-toolkit/target/classes:micro-toolkit/target/lib/*"
 LOAD_CP=benchmarks/target/classes
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
