@@ -81,7 +81,8 @@ def us(v):
     m = re.match(r"([\d.]+)(us|ms|s)", v); n = float(m.group(1))
     return n * {"us": 1, "ms": 1000, "s": 1e6}[m.group(2)]
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
-p50 = us(re.search(r"50%\s+(\S+)", t).group(1)); p99 = us(re.search(r"99%\s+(\S+)", t).group(1))
+# anchored: "55.50%" in the Req/Sec line must not pass for the 50% line of the distribution
+p50 = us(re.search(r"^\s+50%\s+(\S+)", t, re.M).group(1)); p99 = us(re.search(r"^\s+99%\s+(\S+)", t, re.M).group(1))
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
 print(int(rps), int(p50), int(p99), errors.group(1) if errors else 0)'
 }
