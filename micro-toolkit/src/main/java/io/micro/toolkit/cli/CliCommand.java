@@ -1,6 +1,10 @@
 package io.micro.toolkit.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micro.errors.MicroException;
+import io.micro.registry.Node;
+import io.micro.registry.Service;
 import io.micro.toolkit.Micro;
 import io.micro.toolkit.Output;
 import io.micro.toolkit.Toolkit;
@@ -10,6 +14,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,6 +76,44 @@ abstract class CliCommand implements Callable<Integer> {
   }
 
   /** Says plainly that {@code name} is not registered; exit status 1. */
+  /** What a per-node command does for one node: fills the JSON row and the text line. */
+  interface NodeProbe {
+    /** Returns false when the node failed (the command then exits with 1). */
+    boolean probe(Backend backend, Node node, ObjectNode row, List<String> lines);
+  }
+
+  /**
+   * Runs {@code probe} on every node of every version of {@code name} and prints micro's table
+   * ({@code service}, then per version {@code header} and one line per node) or, with
+   * {@code --output json}, the rows (each with version, node and address). Exits 0 when every
+   * probe succeeded, 1 otherwise, and as {@link #notFound} when there is no such service.
+   */
+  final int perNode(String name, String header, NodeProbe probe) {
+    Backend backend = backend();
+    List<Service> versions = backend.getService(name);
+    if (versions.isEmpty()) {
+      return notFound(name);
+    }
+    List<String> lines = new ArrayList<>();
+    lines.add("service  " + name);
+    ArrayNode rows = Json.MAPPER.createArrayNode();
+    boolean all = true;
+    for (Service s : versions) {
+      lines.add("\nversion " + s.version());
+      lines.add("\n" + header);
+      for (Node n : s.nodes()) {
+        ObjectNode row = rows.addObject();
+        row.put("version", s.version());
+        row.put("node", n.id());
+        row.put("address", n.address());
+        all &= probe.probe(backend, n, row, lines);
+      }
+    }
+    out().println(json() ? Json.compact(rows) : String.join("\n", lines));
+    out().flush();
+    return all ? 0 : 1;
+  }
+
   final int notFound(String name) {
     err().println("micro: service " + name + " not found");
     err().flush();

@@ -1,14 +1,9 @@
 package io.micro.toolkit.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micro.errors.MicroException;
 import io.micro.registry.Node;
-import io.micro.registry.Service;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -25,32 +20,12 @@ public final class HealthCommand extends CliCommand {
 
   @Override
   public Integer call() {
-    Backend backend = backend();
-    List<Service> versions = backend.getService(name);
-    if (versions.isEmpty()) {
-      return notFound(name);
-    }
-    List<String> lines = new ArrayList<>();
-    lines.add("service  " + name);
-    ArrayNode rows = Json.MAPPER.createArrayNode();
-    boolean healthy = true;
-    for (Service s : versions) {
-      lines.add("\nversion " + s.version());
-      lines.add("\nnode\t\taddress:port\t\tstatus");
-      for (Node n : s.nodes()) {
-        String status = status(backend, n);
-        healthy &= status.equals("ok");
-        lines.add(n.id() + "\t\t" + n.address() + "\t\t" + status);
-        ObjectNode row = rows.addObject();
-        row.put("version", s.version());
-        row.put("node", n.id());
-        row.put("address", n.address());
-        row.put("status", status);
-      }
-    }
-    out().println(json() ? Json.compact(rows) : String.join("\n", lines));
-    out().flush();
-    return healthy ? 0 : 1;
+    return perNode(name, "node\t\taddress:port\t\tstatus", (backend, n, row, lines) -> {
+      String status = status(backend, n);
+      lines.add(n.id() + "\t\t" + n.address() + "\t\t" + status);
+      row.put("status", status);
+      return status.equals("ok");
+    });
   }
 
   private String status(Backend backend, Node n) {

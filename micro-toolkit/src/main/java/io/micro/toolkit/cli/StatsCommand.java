@@ -1,18 +1,12 @@
 package io.micro.toolkit.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micro.errors.MicroException;
-import io.micro.registry.Node;
-import io.micro.registry.Service;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -34,42 +28,24 @@ public final class StatsCommand extends CliCommand {
 
   @Override
   public Integer call() {
-    Backend backend = backend();
-    List<Service> versions = backend.getService(name);
-    if (versions.isEmpty()) {
-      return notFound(name);
-    }
-    List<String> lines = new ArrayList<>();
-    lines.add("service  " + name);
-    ArrayNode rows = Json.MAPPER.createArrayNode();
-    boolean all = true;
-    for (Service s : versions) {
-      lines.add("\nversion " + s.version());
-      lines.add("\nnode\t\taddress:port\t\tstarted\tuptime\tmemory\tthreads\tgc\trequests\terrors");
-      for (Node n : s.nodes()) {
-        ObjectNode row = rows.addObject();
-        row.put("version", s.version());
-        row.put("node", n.id());
-        row.put("address", n.address());
-        try {
-          byte[] rsp = backend.call(name, "Debug.Stats", "{}".getBytes(StandardCharsets.UTF_8), Map.of(), n.address());
-          JsonNode st = Json.MAPPER.readTree(rsp);
-          row.set("stats", st);
-          lines.add(n.id() + "\t\t" + n.address() + "\t\t" + text(st));
-        } catch (MicroException e) {
-          all = false;
-          row.set("error", Json.MAPPER.valueToTree(Map.of("id", e.id(), "code", e.code(), "detail", e.detail())));
-          lines.add(n.id() + "\t\t" + n.address() + "\t\t" + e.getMessage());
-        } catch (java.io.IOException e) {
-          all = false;
-          row.put("error", "not JSON: " + e.getMessage());
-          lines.add(n.id() + "\t\t" + n.address() + "\t\tnot JSON: " + e.getMessage());
-        }
-      }
-    }
-    out().println(json() ? Json.compact(rows) : String.join("\n", lines));
-    out().flush();
-    return all ? 0 : 1;
+    return perNode(name, "node\t\taddress:port\t\tstarted\tuptime\tmemory\tthreads\tgc\trequests\terrors",
+        (backend, n, row, lines) -> {
+          try {
+            byte[] rsp = backend.call(name, "Debug.Stats", "{}".getBytes(StandardCharsets.UTF_8), Map.of(), n.address());
+            JsonNode st = Json.MAPPER.readTree(rsp);
+            row.set("stats", st);
+            lines.add(n.id() + "\t\t" + n.address() + "\t\t" + text(st));
+            return true;
+          } catch (MicroException e) {
+            row.set("error", Json.MAPPER.valueToTree(Map.of("id", e.id(), "code", e.code(), "detail", e.detail())));
+            lines.add(n.id() + "\t\t" + n.address() + "\t\t" + e.getMessage());
+            return false;
+          } catch (java.io.IOException e) {
+            row.put("error", "not JSON: " + e.getMessage());
+            lines.add(n.id() + "\t\t" + n.address() + "\t\tnot JSON: " + e.getMessage());
+            return false;
+          }
+        });
   }
 
   /** One row: started, uptime, memory in MB, threads, GC time, requests, errors. */
