@@ -5,11 +5,14 @@ import io.micro.errors.MicroException;
 import io.micro.metadata.Metadata;
 import io.micro.transport.Message;
 import io.micro.transport.Socket;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -123,9 +126,14 @@ final class MucpStreams {
     synchronized (c) {
       open = new HashMap<>(c.open);
     }
-    MicroException closed = MicroException.of(serverName, 499,
-        "stream cancelled: connection from " + socket.remote() + " closed", "Client Closed Request");
+    MicroException closed = closed(socket);
     open.values().forEach(call -> call.cancel(closed));
+  }
+
+  /** The cancellation of a stream whose client went away: its connection closed or was reset. */
+  private MicroException closed(Socket socket) {
+    return MicroException.of(serverName, 499,
+        "stream cancelled: connection from " + socket.remote() + " closed", "Client Closed Request");
   }
 
   /** go-micro's stream messages carry the routing headers it read, each also with an X- prefix. */
@@ -207,9 +215,25 @@ final class MucpStreams {
     public CompletionStage<Void> send(byte[] body) {
       if (!headersSent) { // sends come from the handler's thread, one at a time
         headersSent = true;
-        return socket.send(new Message(ResponseMetadata.merged(data, response, true, false), body));
+        return write(new Message(ResponseMetadata.merged(data, response, true, false), body));
       }
-      return socket.send(new Message(data, body));
+      return write(new Message(data, body));
+    }
+
+    /**
+     * Sends {@code m}; a write that fails because the connection is gone fails with the same 499 as
+     * the connection's close does. A client that cancels writes its cancel message and closes: the
+     * reset can fail a write here before the cancel message or the close was read.
+     */
+    private CompletionStage<Void> write(Message m) {
+      return socket.send(m).handle((ok, e) -> {
+        if (e == null) {
+          return CompletableFuture.<Void>completedFuture(null);
+        }
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        boolean gone = !socket.isOpen() || cause.getCause() instanceof IOException;
+        return CompletableFuture.<Void>failedFuture(gone ? closed(socket).withCause(cause) : cause);
+      }).thenCompose(f -> f);
     }
 
     @Override

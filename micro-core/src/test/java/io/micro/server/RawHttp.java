@@ -108,4 +108,10 @@ final class RawHttp implements AutoCloseable {
   public void close() throws IOException {
     socket.close();
   }
+
+  /** Closes with a TCP reset ({@code SO_LINGER 0}) instead of a FIN: a peer that vanished. */
+  void reset() throws IOException {
+    socket.setSoLinger(true, 0);
+    socket.close();
+  }
 }

@@ -8,6 +8,9 @@ import io.micro.stream.BidiStream;
 import io.micro.stream.StreamReceiver;
 import io.micro.stream.StreamSender;
 import io.micro.transport.http.HttpTransport;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +30,7 @@ class StreamWireIT {
   static final String SERVICE = "go.micro.srv.greeter";
   private static HttpTransport transport;
   private static Server server;
+  private static final BlockingQueue<MicroException> endlessEnded = new LinkedBlockingQueue<>();
 
   public record Req(int n) {}
 
@@ -50,6 +54,17 @@ class StreamWireIT {
 
     public void bidi(BidiStream<Req, Rsp> s) {
       s.forEach(r -> s.send(new Rsp(r.n() + 1)));
+    }
+
+    public void endless(Req req, StreamSender<Rsp> out) {
+      try {
+        for (int i = 0; ; i++) {
+          out.send(new Rsp(i));
+        }
+      } catch (MicroException e) {
+        endlessEnded.add(e);
+        throw e;
+      }
     }
 
     public void fail(Req req, StreamSender<Rsp> out) {
@@ -153,6 +168,21 @@ class StreamWireIT {
       }
       http.write(goMessage("Streamer.Bidi", "1", "EOS", ""));
       assertEnd(http.read(), "EOS");
+    }
+  }
+
+  @Test
+  void aClientThatResetsTheConnectionCancelsTheStreamWith499() throws Exception {
+    for (int round = 0; round < 5; round++) { // the reset races the handler's writes differently each time
+      RawHttp http = new RawHttp(server.address());
+      http.write(goMessage("Streamer.Endless", "5", "", "{}\n"));
+      http.write(goMessage("Streamer.Endless", "5", "", "{}\n"));
+      assertData(http.read(), "Streamer.Endless", "5", "{\"n\":0}\n");
+      http.reset();
+      MicroException seen = endlessEnded.poll(20, TimeUnit.SECONDS);
+      assertThat(seen).as("round %d: the handler's send failed", round).isNotNull();
+      assertThat(seen.code()).as("round %d: %s", round, seen.getMessage()).isEqualTo(499);
+      assertThat(seen.detail()).contains("closed");
     }
   }
 

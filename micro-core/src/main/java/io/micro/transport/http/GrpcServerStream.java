@@ -20,6 +20,7 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -250,8 +251,7 @@ final class GrpcServerStream extends ChannelInboundHandlerAdapter implements Soc
   public CompletableFuture<Void> send(Message message) {
     Channel ch = channel;
     if (ch == null || !ch.isActive()) {
-      return CompletableFuture.failedFuture(MicroException.internalServerError("go.micro.server",
-          "grpc stream to %s: closed before the reply", remote));
+      return CompletableFuture.failedFuture(gone());
     }
     CompletableFuture<Void> result = new CompletableFuture<>();
     ch.eventLoop().execute(() -> write(ch, message, result));
@@ -260,8 +260,7 @@ final class GrpcServerStream extends ChannelInboundHandlerAdapter implements Soc
 
   private void write(Channel ch, Message message, CompletableFuture<Void> result) {
     if (!ch.isActive() || ended) {
-      result.completeExceptionally(MicroException.internalServerError("go.micro.server",
-          "grpc stream to %s: closed before the reply", remote));
+      result.completeExceptionally(gone());
       return;
     }
     String error = message.micro("Error");
@@ -308,9 +307,21 @@ final class GrpcServerStream extends ChannelInboundHandlerAdapter implements Soc
     return h;
   }
 
-  private static void complete(CompletableFuture<Void> result, @Nullable Throwable cause) {
+  /**
+   * A write to a stream the caller reset or whose connection closed: the same 499 as the reset or
+   * the close itself, whichever the handler's thread sees first.
+   */
+  private MicroException gone() {
+    return MicroException.of("go.micro.server", 499, "grpc stream from " + remote + " closed before the reply",
+        "Client Closed Request");
+  }
+
+  private void complete(CompletableFuture<Void> result, @Nullable Throwable cause) {
+    Channel ch = channel;
     if (cause == null) {
       result.complete(null);
+    } else if (cause instanceof IOException || ch == null || !ch.isActive()) {
+      result.completeExceptionally(gone().withCause(cause));
     } else {
       result.completeExceptionally(cause);
     }
