@@ -503,7 +503,9 @@ public final class KafkaBroker implements Broker {
     long maxRecord = (long) maxMessageSize + encoding.overhead(maxMessageSize) + HEADER_ALLOWANCE;
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Long.toString(Math.max(1024 * 1024, Math.min(Integer.MAX_VALUE, maxRecord))));
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(publishMs));
-    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(Math.min(30_000, publishMs)));
+    // a produce request that gets no answer is sent again within the publish window (idempotence
+    // keeps the retry from writing the event twice) rather than using up the whole window
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(Math.min(30_000, Math.max(1000, publishMs / 3))));
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Integer.toString(publishMs));
     p.putAll(clientProperties);
     p.putAll(producerProperties);

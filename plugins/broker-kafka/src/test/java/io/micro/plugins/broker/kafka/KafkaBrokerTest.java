@@ -307,7 +307,9 @@ class KafkaBrokerTest {
     for (int i = 0; i < 200; i++) {
       futures.add(pub.publishAsync(topic, Event.of(Map.of(Event.ID, "a-" + i), new byte[] {(byte) i})));
     }
-    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    // longer than the publish timeout (30 s): a cluster that does not confirm fails the futures with
+    // the broker's 503 naming the cause, rather than this wait ending first with a bare timeout
+    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     // a new queue group starts at the earliest event: everything confirmed is there
     Set<String> got = ConcurrentHashMap.newKeySet();
     open().subscribe(topic, d -> got.add(d.event().id()), SubscribeOptions.builder().queue("late").build());
