@@ -13,6 +13,7 @@
 #   grpc-direct    grpc-java with directExecutor()
 #   netty-raw      raw Netty HTTP/1.1 answering a fixed body (the practical limit)
 #   grpc-micro     the greeter-server.jar again, called over gRPC (h2c) on its one port
+#   grpc-micro-direct  the same with --server_execution=direct
 #
 # Environment: TARGETS (all five) DURATION (s per run, 5) WARMUP (s per cell, 3) RUNS (3) CONCURRENCY ("1 16 64")
 #   JAVA (java) JVM_OPTS ("-Xms256m -Xmx256m") MICRO_JVM_OPTS (extra JVM options for our servers, e.g.
@@ -35,7 +36,7 @@ SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 BASE_PORT=${BASE_PORT:-19090}
 BUILD=${BUILD:-auto}
-TARGETS=${TARGETS:-"micro-default micro-direct grpc-default grpc-direct netty-raw grpc-micro"}
+TARGETS=${TARGETS:-"micro-default micro-direct grpc-default grpc-direct netty-raw grpc-micro grpc-micro-direct"}
 OUT=${OUT:-$ROOT/benchmarks/target/results.md}
 HOST=127.0.0.1   # the only address this script talks to
 
@@ -56,7 +57,7 @@ if [[ $BUILD == always || ( $BUILD == auto && ( ! -f $SERVER_JAR || ! -f $BENCH_
   ./mvnw -q -B -DskipTests package
 fi
 wants() { [[ " $TARGETS " == *" $1 "* ]]; }
-! wants micro-default && ! wants micro-direct || [[ -f $SERVER_JAR ]] || die "missing $SERVER_JAR (build with ./mvnw -DskipTests package)"
+[[ " $TARGETS " != *micro-* ]] || [[ -f $SERVER_JAR ]] || die "missing $SERVER_JAR (build with ./mvnw -DskipTests package)"
 [[ -f $BENCH_CP_FILE ]] || die "missing $BENCH_CP_FILE (build with ./mvnw -DskipTests package)"
 BENCH_CP=$BENCH_CLASSES:$(cat "$BENCH_CP_FILE")
 
@@ -113,13 +114,16 @@ start netty-raw $((BASE_PORT + 4)) "$JAVA" $JVM_OPTS -cp "$BENCH_CP" \
 # shellcheck disable=SC2086
 start grpc-micro $((BASE_PORT + 5)) "$JAVA" $JVM_OPTS $MICRO_JVM_OPTS -jar "$SERVER_JAR" \
   --server_address=$HOST:$((BASE_PORT + 5)) --registry=memory $MICRO_ARGS
+# shellcheck disable=SC2086
+start grpc-micro-direct $((BASE_PORT + 6)) "$JAVA" $JVM_OPTS $MICRO_JVM_OPTS -jar "$SERVER_JAR" \
+  --server_address=$HOST:$((BASE_PORT + 6)) --registry=memory --server_execution=direct $MICRO_ARGS
 for s in $TARGETS; do await_port "$s"; done
-log "servers up on $HOST:$BASE_PORT..$((BASE_PORT + 5)) (CPU $SERVER_CPU), h2load on CPU $LOAD_CPU"
+log "servers up on $HOST:$BASE_PORT..$((BASE_PORT + 6)) (CPU $SERVER_CPU), h2load on CPU $LOAD_CPU"
 
 # --- cells: target, codec, h2load arguments -----------------------------------------------------
 CELLS=()
 for cell in micro-default/json micro-default/proto micro-direct/json micro-direct/proto \
-  grpc-default/proto grpc-direct/proto netty-raw/json grpc-micro/proto; do
+  grpc-default/proto grpc-direct/proto netty-raw/json grpc-micro/proto grpc-micro-direct/proto; do
   if wants "${cell%/*}"; then CELLS+=("$cell"); fi
 done
 h2args() { # target codec -> prints one argument per line

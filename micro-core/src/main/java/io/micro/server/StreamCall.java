@@ -51,8 +51,10 @@ import org.slf4j.LoggerFactory;
  * <p>Shapes: server streaming takes the first inbound message as its request (a stream that ends
  * before it fails with 400) and drops later inbound messages; client streaming sends its return
  * value as the one response before finishing; a unary method run as a stream does both (so an
- * HTTP/2 protocol can serve every endpoint through this class). The mucp placeholder first message
- * is a detail of mucp: that protocol drops it before feeding the call.
+ * HTTP/2 protocol can serve every endpoint through this class). A unary handler is not started
+ * until its request arrives: the executor runs it once, with the request in hand, instead of
+ * parking a thread to wait for it (a gRPC unary call costs one hand-off, as a mucp call does). The
+ * mucp placeholder first message is a detail of mucp: that protocol drops it before feeding the call.
  *
  * <p>Thread-safe: the protocol's methods may be called from any thread, concurrently with the
  * handler.
@@ -85,6 +87,8 @@ public final class StreamCall {
   private boolean paused;
   private boolean finished;
   private @Nullable MicroException failure;
+  /** A unary handler's executor until its request arrives (then it starts), or null. */
+  private @Nullable Executor awaitingRequest;
 
   StreamCall(String serverName, HandlerMethod method, HandlerRequest request, Codec codec,
       StreamSink sink, @Nullable Long deadline, UnaryOperator<HandlerWrapper.Next> wrappers) {
@@ -111,8 +115,25 @@ public final class StreamCall {
       CompletableFuture.delayedExecutor(left, TimeUnit.NANOSECONDS, Runnable::run)
           .execute(() -> cancel(deadlineError()));
     }
+    if (method.kind() == HandlerKind.UNARY) {
+      lock.lock();
+      try {
+        if (failure == null) {
+          awaitingRequest = executor; // starts in onMessage, with its request
+          return;
+        }
+      } finally {
+        lock.unlock();
+      }
+      done.complete(null); // cancelled before it was started
+      return;
+    }
+    execute(executor, () -> run(null));
+  }
+
+  private void execute(Executor executor, Runnable task) {
     try {
-      executor.execute(this::run);
+      executor.execute(task);
     } catch (RejectedExecutionException e) {
       cancel(MicroException.of(serverName, 503, "server busy: cannot start stream "
           + method.endpoint() + " (expected: fewer concurrent calls; retry later)"));
@@ -136,36 +157,52 @@ public final class StreamCall {
    */
   public void onMessage(byte[] body) {
     MicroException overflow = null;
+    Executor unary;
     lock.lock();
     try {
       if (failure != null || inputEnded || discardInput) {
         return;
       }
-      inbox.add(body);
-      if (inbox.size() > INBOX_LIMIT) {
-        overflow = MicroException.of(serverName, 503, "stream " + method.endpoint() + ": more than "
-            + INBOX_LIMIT + " messages waiting (expected: a peer that honours flow control)");
-      } else if (inbox.size() >= INBOX && !paused) {
-        paused = true;
-        sink.reading(false);
+      unary = awaitingRequest;
+      if (unary != null) {
+        awaitingRequest = null;
+        discardInput = true; // a unary call takes its first message; later ones are dropped
+      } else {
+        inbox.add(body);
+        if (inbox.size() > INBOX_LIMIT) {
+          overflow = MicroException.of(serverName, 503, "stream " + method.endpoint() + ": more than "
+              + INBOX_LIMIT + " messages waiting (expected: a peer that honours flow control)");
+        } else if (inbox.size() >= INBOX && !paused) {
+          paused = true;
+          sink.reading(false);
+        }
+        changed.signalAll();
       }
-      changed.signalAll();
     } finally {
       lock.unlock();
     }
-    if (overflow != null) {
+    if (unary != null) {
+      execute(unary, () -> run(body));
+    } else if (overflow != null) {
       cancel(overflow);
     }
   }
 
   /** The peer closed its sending side: the handler's receive returns {@code null} after the queued messages. */
   public void onHalfClose() {
+    boolean noRequest;
     lock.lock();
     try {
       inputEnded = true;
+      noRequest = awaitingRequest != null;
+      awaitingRequest = null;
       changed.signalAll();
     } finally {
       lock.unlock();
+    }
+    if (noRequest) {
+      finishOnce(endedBeforeRequest());
+      done.complete(null);
     }
   }
 
@@ -175,6 +212,7 @@ public final class StreamCall {
    * stream finished.
    */
   public void cancel(MicroException reason) {
+    boolean neverStarted;
     lock.lock();
     try {
       if (finished) {
@@ -183,12 +221,17 @@ public final class StreamCall {
       if (failure == null) {
         failure = reason;
       }
+      neverStarted = awaitingRequest != null;
+      awaitingRequest = null;
       inbox.clear();
       changed.signalAll();
     } finally {
       lock.unlock();
     }
     finishOnce(reason);
+    if (neverStarted) {
+      done.complete(null);
+    }
   }
 
   /** Completes when the handler returned (or never started) and the sink was finished. */
@@ -206,10 +249,12 @@ public final class StreamCall {
     }
   }
 
-  private void run() {
+  /** Runs the handler; {@code unaryRequest} is a unary handler's request, already received. */
+  private void run(byte @Nullable [] unaryRequest) {
     Metadata md = request.metadata();
     try {
-      ResponseMetadata.callWith(response, () -> Metadata.callWith(md, () -> Deadline.callWith(deadline, this::invoke)));
+      ResponseMetadata.callWith(response, () -> Metadata.callWith(md, () -> Deadline.callWith(deadline,
+          () -> invoke(unaryRequest))));
       finishOnce(null);
     } catch (Throwable t) {
       Throwable cause = unwrap(t);
@@ -235,15 +280,19 @@ public final class StreamCall {
   }
 
   /** Runs the wrapper chain and the handler; sends the response of shapes that return one. */
-  private Object invoke() throws Exception {
+  private Object invoke(byte @Nullable [] unaryRequest) throws Exception {
     Receiver receiver = new Receiver();
     Sender sender = new Sender();
+    if (unaryRequest != null) {
+      Object request1 = receiver.decode(unaryRequest);
+      sendResult(sender, chain(r -> method.invoke(r.metadata(), r.body())).handle(request.withBody(request1)));
+      return Boolean.TRUE;
+    }
     switch (method.kind()) {
       case SERVER_STREAM, UNARY -> {
         Object first = receiver.receive();
         if (first == null) {
-          throw MicroException.badRequest(serverName, "stream %s: ended before its request"
-              + " (expected: one request message)", method.endpoint());
+          throw endedBeforeRequest();
         }
         lock.lock();
         try {
@@ -330,6 +379,11 @@ public final class StreamCall {
     } catch (RuntimeException e) {
       LOG.debug("{}: finishing stream {} failed: {}", serverName, method.endpoint(), e.toString());
     }
+  }
+
+  private MicroException endedBeforeRequest() {
+    return MicroException.badRequest(serverName, "stream %s: ended before its request"
+        + " (expected: one request message)", method.endpoint());
   }
 
   private MicroException deadlineError() {

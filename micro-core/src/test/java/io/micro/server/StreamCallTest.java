@@ -41,6 +41,7 @@ class StreamCallTest {
     final CountDownLatch gate = new CountDownLatch(1);
     final LinkedBlockingQueue<Throwable> seen = new LinkedBlockingQueue<>();
     final AtomicInteger taken = new AtomicInteger();
+    final AtomicInteger runs = new AtomicInteger();
 
     public void count(Num req, StreamSender<Num> out) {
       for (int i = 0; i < req.n(); i++) {
@@ -56,6 +57,11 @@ class StreamCallTest {
         taken.incrementAndGet();
       }
       return new Num(s);
+    }
+
+    public Num twice(Num req) {
+      runs.incrementAndGet();
+      return new Num(req.n() * 2);
     }
 
     public void hang(BidiStream<Num, Num> s) {
@@ -213,6 +219,60 @@ class StreamCallTest {
     MicroException e = sink.finished.get(10, TimeUnit.SECONDS);
     assertThat(e.code()).isEqualTo(408);
     assertThat(handlers.seen.poll(10, TimeUnit.SECONDS)).isInstanceOf(MicroException.class);
+  }
+
+  @Test
+  void aUnaryHandlerStartsOnlyWhenItsRequestArrivesAndAnswersOnce() throws Exception {
+    Sink sink = new Sink();
+    AtomicInteger tasks = new AtomicInteger();
+    StreamCall call = router.openStream("svc", "S.Twice", Metadata.empty(), null, json, "application/json",
+        sink, r -> {
+          tasks.incrementAndGet();
+          executor.execute(r);
+        });
+    assertThat(call.kind()).isEqualTo(HandlerKind.UNARY);
+    assertThat(tasks.get()).as("no thread is taken to wait for the request").isZero();
+    call.onMessage(num(21));
+    call.onMessage(num(99)); // a unary call takes its first message only
+    call.onHalfClose();
+    assertThat(sink.finished.get(10, TimeUnit.SECONDS)).isNull();
+    assertThat(sink.sent).extracting(b -> new String(b, UTF_8).strip()).containsExactly("{\"n\":42}");
+    call.done().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(tasks.get()).isEqualTo(1);
+    assertThat(handlers.runs.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aUnaryCallEndedBeforeItsRequestFailsWith400AndNeverRunsTheHandler() throws Exception {
+    Sink sink = new Sink();
+    StreamCall call = open("S.Twice", sink, null);
+    call.onHalfClose();
+    MicroException e = sink.finished.get(10, TimeUnit.SECONDS);
+    assertThat(e.code()).isEqualTo(400);
+    assertThat(e.detail()).contains("S.Twice", "ended before its request");
+    call.done().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    call.onMessage(num(1)); // too late: dropped
+    Thread.sleep(100);
+    assertThat(handlers.runs.get()).isZero();
+    assertThat(sink.finishes.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aUnaryCallCancelledOrTimedOutBeforeItsRequestNeverRunsTheHandler() throws Exception {
+    Sink cancelled = new Sink();
+    StreamCall call = open("S.Twice", cancelled, null);
+    call.cancel(MicroException.of("peer", 499, "gone"));
+    assertThat(cancelled.finished.get(10, TimeUnit.SECONDS).code()).isEqualTo(499);
+    call.done().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    call.onMessage(num(1));
+
+    Sink late = new Sink();
+    StreamCall timed = open("S.Twice", late, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
+    assertThat(late.finished.get(10, TimeUnit.SECONDS).code()).isEqualTo(408);
+    timed.done().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    timed.onMessage(num(1));
+    Thread.sleep(100);
+    assertThat(handlers.runs.get()).isZero();
   }
 
   @Test

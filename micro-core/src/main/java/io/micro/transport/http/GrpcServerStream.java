@@ -73,6 +73,7 @@ final class GrpcServerStream extends ChannelInboundHandlerAdapter implements Soc
   private boolean done;
   private boolean headersSent;
   private boolean ended;
+  private boolean flushQueued; // event loop only
 
   GrpcServerStream(Listener.Handler handler, int maxMessageSize, String local, String remote) {
     this.handler = handler;
@@ -291,7 +292,23 @@ final class GrpcServerStream extends ChannelInboundHandlerAdapter implements Soc
     byte[] body = message.body();
     ByteBuf frame = ch.alloc().buffer(5 + body.length);
     frame.writeByte(0).writeInt(body.length).writeBytes(body);
-    ch.writeAndFlush(new DefaultHttp2DataFrame(frame)).addListener(f -> complete(result, f.cause()));
+    ch.write(new DefaultHttp2DataFrame(frame)).addListener(f -> complete(result, f.cause()));
+    flushSoon(ch);
+  }
+
+  /**
+   * Flushes after the tasks already queued on the event loop: a unary reply's trailers, queued by
+   * the handler's thread right behind its message, then leave in the same write (one syscall, not
+   * two); a stream's messages wait one turn of the loop at most.
+   */
+  private void flushSoon(Channel ch) {
+    if (!flushQueued) {
+      flushQueued = true;
+      ch.eventLoop().execute(() -> {
+        flushQueued = false;
+        ch.flush();
+      });
+    }
   }
 
   /**
