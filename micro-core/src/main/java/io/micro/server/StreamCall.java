@@ -15,7 +15,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
@@ -87,6 +87,7 @@ public final class StreamCall {
   private boolean paused;
   private boolean finished;
   private @Nullable MicroException failure;
+  private @Nullable ScheduledFuture<?> deadlineTimer;
   /** A unary handler's executor until its request arrives (then it starts), or null. */
   private @Nullable Executor awaitingRequest;
 
@@ -112,8 +113,17 @@ public final class StreamCall {
         done.complete(null);
         return;
       }
-      CompletableFuture.delayedExecutor(left, TimeUnit.NANOSECONDS, Runnable::run)
-          .execute(() -> cancel(deadlineError()));
+      ScheduledFuture<?> timer = DeadlineTimer.after(left, () -> cancel(deadlineError()));
+      lock.lock();
+      try {
+        if (finished) {
+          timer.cancel(false);
+        } else {
+          deadlineTimer = timer;
+        }
+      } finally {
+        lock.unlock();
+      }
     }
     if (method.kind() == HandlerKind.UNARY) {
       lock.lock();
@@ -360,12 +370,15 @@ public final class StreamCall {
   }
 
   private void finishOnce(@Nullable MicroException error) {
+    ScheduledFuture<?> timer;
     lock.lock();
     try {
       if (finished) {
         return;
       }
       finished = true;
+      timer = deadlineTimer;
+      deadlineTimer = null;
       if (failure == null) {
         failure = error != null ? error : MicroException.internalServerError(serverName,
             "stream %s: already ended", method.endpoint());
@@ -373,6 +386,9 @@ public final class StreamCall {
       changed.signalAll();
     } finally {
       lock.unlock();
+    }
+    if (timer != null) {
+      timer.cancel(false);
     }
     try {
       sink.finish(error);

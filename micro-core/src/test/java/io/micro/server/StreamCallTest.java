@@ -276,6 +276,21 @@ class StreamCallTest {
   }
 
   @Test
+  void aFinishedCallLeavesNoDeadlineTimerBehind() throws Exception {
+    int before = DeadlineTimer.pending();
+    List<Sink> sinks = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      Sink sink = new Sink();
+      sinks.add(sink);
+      open("S.Twice", sink, System.nanoTime() + TimeUnit.SECONDS.toNanos(60)).onMessage(num(i));
+    }
+    for (Sink sink : sinks) {
+      assertThat(sink.finished.get(10, TimeUnit.SECONDS)).isNull();
+    }
+    assertThat(DeadlineTimer.pending()).as("timers of the 100 finished calls").isLessThanOrEqualTo(before);
+  }
+
+  @Test
   void anUnknownEndpointIsRefusedBeforeAnythingRuns() {
     assertThatThrownBy(() -> open("S.Nope", new Sink(), null))
         .isInstanceOfSatisfying(MicroException.class, e -> assertThat(e.code()).isEqualTo(404));
