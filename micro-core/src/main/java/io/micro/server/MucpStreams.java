@@ -99,7 +99,9 @@ final class MucpStreams {
     String endpoint = firstNonEmpty(first.micro("Endpoint"), first.micro("Method"));
     String service = Optional.ofNullable(first.micro("Service")).orElse("");
     Metadata md = Router.metadata(first, socket.local(), socket.remote());
-    Sink sink = new Sink(c, socket, id, contentType, replyHeaders(first));
+    boolean grpc = "grpc".equals(first.micro("Protocol"));
+    // gRPC carries no routing echo (its transport would drop it again): only mucp gets go-micro's
+    Sink sink = new Sink(c, socket, id, contentType, grpc ? Map.of() : replyHeaders(first));
     inFlight.begin();
     try {
       StreamCall call = router.openStream(service, endpoint, md, deadline, codec, contentType, sink, executor);
@@ -108,7 +110,7 @@ final class MucpStreams {
           c.open.put(id, call);
         }
       }
-      if (call.kind() == HandlerKind.UNARY && !"grpc".equals(first.micro("Protocol"))) {
+      if (call.kind() == HandlerKind.UNARY && !grpc) {
         call.onMessage(first.body()); // a plain handler streamed to: go-micro reads this body as its request
       } // a gRPC call's opening message is only its headers; the request follows as a message
     } catch (MicroException e) {
