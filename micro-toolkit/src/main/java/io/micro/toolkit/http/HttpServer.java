@@ -195,6 +195,7 @@ public final class HttpServer implements AutoCloseable {
     Duration readTimeout = Duration.ofSeconds(30);
     Duration idleTimeout = Duration.ofSeconds(60);
     Duration handlerTimeout = Duration.ofSeconds(60);
+    Duration webSocketPing = Duration.ofSeconds(30);
     @Nullable Tls tls;
     Cors cors = Cors.allowAll();
     boolean accessLog = true;
@@ -251,6 +252,20 @@ public final class HttpServer implements AutoCloseable {
     /** The time an idle connection stays open (default 60 s). */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = positive("idleTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * How often an open websocket is pinged (default 30 s; {@link Duration#ZERO} sends no pings). A
+     * websocket from which nothing arrives, not even a pong, for two intervals is closed with 1001:
+     * a peer that vanished without closing does not hold its session (and its subscriptions) forever.
+     */
+    public Builder webSocketPing(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("webSocketPing: " + interval + " (expected: zero or positive)");
+      }
+      this.webSocketPing = interval;
       return this;
     }
 
@@ -329,6 +344,7 @@ public final class HttpServer implements AutoCloseable {
       c.readTimeout = readTimeout;
       c.idleTimeout = idleTimeout;
       c.handlerTimeout = handlerTimeout;
+      c.webSocketPing = webSocketPing;
       c.tls = tls;
       c.cors = cors;
       c.accessLog = accessLog;

@@ -424,7 +424,8 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       }
       HttpHeaders extra = new DefaultHttpHeaders().set(resp.headers());
       o.cors.apply(req.header(HttpHeaderNames.ORIGIN), extra);
-      WebSocketBridge bridge = new WebSocketBridge(resp.webSocketHandler(), req, hs, o.maxWebSocketFrameSize);
+      WebSocketBridge bridge = new WebSocketBridge(resp.webSocketHandler(), req, hs, o.maxWebSocketFrameSize,
+          o.webSocketPing.toNanos());
       ctx.pipeline().remove("idle");
       hs.handshake(ctx.channel(), full, extra, ctx.newPromise()).addListener((ChannelFutureListener) fut -> {
         log(req, version, fut.isSuccess() ? 101 : 400, 0);

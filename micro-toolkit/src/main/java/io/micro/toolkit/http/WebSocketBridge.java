@@ -18,10 +18,17 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Feeds the frames of an accepted websocket to its {@link WebSocketHandler}. */
+/**
+ * Feeds the frames of an accepted websocket to its {@link WebSocketHandler}, answers pings, and
+ * pings the peer every interval: a peer from which nothing arrived for two intervals is closed
+ * with 1001.
+ */
 final class WebSocketBridge extends ChannelInboundHandlerAdapter implements WebSocketSession {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketBridge.class);
 
@@ -29,22 +36,31 @@ final class WebSocketBridge extends ChannelInboundHandlerAdapter implements WebS
   private final HttpRequest request;
   private final WebSocketServerHandshaker handshaker;
   private final int maxMessage;
+  private final long pingNanos;
+  private long lastRead = System.nanoTime();
+  private @Nullable ScheduledFuture<?> pinger;
   private ChannelHandlerContext ctx;
   private boolean closed;
   private int closeCode = 1006;
   private String closeReason = "";
 
-  WebSocketBridge(WebSocketHandler handler, HttpRequest request, WebSocketServerHandshaker handshaker, int maxMessage) {
+  /** @param pingNanos the ping interval, 0 for none */
+  WebSocketBridge(WebSocketHandler handler, HttpRequest request, WebSocketServerHandshaker handshaker,
+      int maxMessage, long pingNanos) {
     this.handler = handler;
     this.request = request;
     this.handshaker = handshaker;
     this.maxMessage = maxMessage;
+    this.pingNanos = pingNanos;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     ctx.pipeline().addBefore(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(maxMessage));
+    if (pingNanos > 0) {
+      pinger = ctx.executor().scheduleAtFixedRate(this::ping, pingNanos, pingNanos, TimeUnit.NANOSECONDS);
+    }
     try {
       handler.onOpen(this);
     } catch (RuntimeException e) {
@@ -55,6 +71,7 @@ final class WebSocketBridge extends ChannelInboundHandlerAdapter implements WebS
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    lastRead = System.nanoTime();
     try {
       if (msg instanceof TextWebSocketFrame t) {
         handler.onText(this, t.text());
@@ -77,6 +94,9 @@ final class WebSocketBridge extends ChannelInboundHandlerAdapter implements WebS
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (pinger != null) {
+      pinger.cancel(false);
+    }
     fireClose();
     ctx.fireChannelInactive();
   }
@@ -89,6 +109,26 @@ final class WebSocketBridge extends ChannelInboundHandlerAdapter implements WebS
     }
     LOG.debug("websocket {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
     ctx.close();
+  }
+
+  /** On the event loop, every interval: a ping, or the end of a peer that stopped answering. */
+  private void ping() {
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    long silent = System.nanoTime() - lastRead;
+    if (silent >= 2 * pingNanos) {
+      String reason = "nothing received for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms, not even a pong";
+      LOG.debug("websocket {}: {}", ctx.channel().remoteAddress(), reason);
+      if (closeCode == 1006) {
+        closeCode = 1001;
+        closeReason = reason;
+      }
+      ctx.channel().writeAndFlush(new CloseWebSocketFrame(1001, "no pong")); // a vanished peer reads nothing:
+      ctx.channel().close(); // the socket closes at once rather than waiting for its close frame
+      return;
+    }
+    ctx.writeAndFlush(new PingWebSocketFrame());
   }
 
   private void fireClose() {

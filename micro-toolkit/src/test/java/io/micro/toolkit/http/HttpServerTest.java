@@ -173,6 +173,80 @@ class HttpServerTest {
     assertThat(closed.get(5, TimeUnit.SECONDS)).isEqualTo(1009);
   }
 
+  /** A server with 500 ms pings (a silent peer is closed after 1 s) whose websocket handler records how its sessions closed. */
+  private static HttpServer pingingServer(LinkedBlockingQueue<String> closes) {
+    return HttpServer.builder()
+        .webSocketPing(Duration.ofMillis(500))
+        .route("/ws", HttpHandler.sync(req -> HttpResponse.webSocket(new WebSocketHandler() {
+          @Override
+          public void onOpen(WebSocketSession s) {}
+
+          @Override
+          public void onText(WebSocketSession s, String text) {
+            s.sendText("echo:" + text);
+          }
+
+          @Override
+          public void onClose(WebSocketSession s, int code, String reason) {
+            closes.add(code + " " + reason);
+          }
+        })))
+        .build()
+        .start();
+  }
+
+  @Test
+  void aWebSocketPeerThatAnswersPingsStaysOpen() throws Exception {
+    LinkedBlockingQueue<String> closes = new LinkedBlockingQueue<>();
+    try (HttpServer pinging = pingingServer(closes)) {
+      LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
+      WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://" + pinging.hostPort() + "/ws"),
+          new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onPing(WebSocket w, ByteBuffer message) {
+              got.add("ping");
+              w.request(1);
+              return WebSocket.Listener.super.onPing(w, message); // the JDK client answers with a pong
+            }
+
+            @Override
+            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+              got.add(data.toString());
+              w.request(1);
+              return null;
+            }
+          }).get(5, TimeUnit.SECONDS);
+      assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo("ping");
+      Thread.sleep(2500); // five intervals: a peer that did not answer would be closed after two
+      assertThat(closes).isEmpty();
+      ws.sendText("still here", true).get(5, TimeUnit.SECONDS);
+      String reply;
+      do {
+        reply = got.poll(5, TimeUnit.SECONDS);
+      } while ("ping".equals(reply));
+      assertThat(reply).isEqualTo("echo:still here");
+      ws.sendClose(1000, "done").get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aWebSocketPeerThatStopsAnsweringIsClosedWith1001() throws Exception {
+    LinkedBlockingQueue<String> closes = new LinkedBlockingQueue<>();
+    try (HttpServer pinging = pingingServer(closes); Socket raw = new Socket("127.0.0.1", pinging.address().getPort())) {
+      OutputStream out = raw.getOutputStream();
+      out.write(("GET /ws HTTP/1.1\r\nHost: " + pinging.hostPort() + "\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      byte[] head = new byte[12];
+      raw.setSoTimeout(5000);
+      assertThat(raw.getInputStream().readNBytes(head, 0, 12)).isEqualTo(12);
+      assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 101");
+      // from now on this peer reads nothing and answers nothing, as a vanished host would
+      assertThat(closes.poll(10, TimeUnit.SECONDS)).startsWith("1001 nothing received for");
+    }
+  }
+
   @Test
   void plainRequestToWebSocketRouteIs400() throws Exception {
     assertThat(send("GET", "/ws", "").statusCode()).isEqualTo(400);
