@@ -193,16 +193,10 @@ class HttpProxyTest {
 
   @Test
   void tunnelsWebSockets() throws Exception {
-    LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
-    WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://" + front.hostPort() + "/ws"),
-        new WebSocket.Listener() {
-          @Override
-          public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-            got.add(data.toString());
-            w.request(1);
-            return null;
-          }
-        }).get(5, TimeUnit.SECONDS);
+    TextCollector c = new TextCollector();
+    LinkedBlockingQueue<String> got = c.got;
+    WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://" + front.hostPort() + "/ws"), c)
+        .get(5, TimeUnit.SECONDS);
     assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo("backend:127.0.0.1");
     ws.sendText("hi", true).get(5, TimeUnit.SECONDS);
     assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo("echo:hi");

@@ -14,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -149,23 +148,11 @@ class HttpServerTest {
 
   @Test
   void webSocketEchoesAndClosesOversizeMessagesWith1009() throws Exception {
-    LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
-    CompletableFuture<Integer> closed = new CompletableFuture<>();
-    WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://" + server.hostPort() + "/ws"),
-        new WebSocket.Listener() {
-          @Override
-          public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-            got.add(data.toString());
-            w.request(1);
-            return null;
-          }
-
-          @Override
-          public CompletionStage<?> onClose(WebSocket w, int status, String reason) {
-            closed.complete(status);
-            return null;
-          }
-        }).get(5, TimeUnit.SECONDS);
+    TextCollector c = new TextCollector();
+    LinkedBlockingQueue<String> got = c.got;
+    CompletableFuture<Integer> closed = c.closed;
+    WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://" + server.hostPort() + "/ws"), c)
+        .get(5, TimeUnit.SECONDS);
     assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo("hello");
     ws.sendText("ping", true).get(5, TimeUnit.SECONDS);
     assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo("echo:ping");
@@ -199,23 +186,10 @@ class HttpServerTest {
   void aWebSocketPeerThatAnswersPingsStaysOpen() throws Exception {
     LinkedBlockingQueue<String> closes = new LinkedBlockingQueue<>();
     try (HttpServer pinging = pingingServer(closes)) {
-      LinkedBlockingQueue<String> got = new LinkedBlockingQueue<>();
-      WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://" + pinging.hostPort() + "/ws"),
-          new WebSocket.Listener() {
-            @Override
-            public CompletionStage<?> onPing(WebSocket w, ByteBuffer message) {
-              got.add("ping");
-              w.request(1);
-              return WebSocket.Listener.super.onPing(w, message); // the JDK client answers with a pong
-            }
-
-            @Override
-            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-              got.add(data.toString());
-              w.request(1);
-              return null;
-            }
-          }).get(5, TimeUnit.SECONDS);
+      TextCollector c = new TextCollector(true); // the JDK client answers each ping with a pong
+      LinkedBlockingQueue<String> got = c.got;
+      WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://" + pinging.hostPort() + "/ws"), c)
+          .get(5, TimeUnit.SECONDS);
       assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo("ping");
       Thread.sleep(2500); // five intervals: a peer that did not answer would be closed after two
       assertThat(closes).isEmpty();
