@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -41,6 +42,10 @@ final class RpcHandler implements HttpHandler {
   private final HttpProxy proxy;
   private final CallOptions options;
   private final AtomicLong ids = new AtomicLong();
+  /** Request header name (exact spelling) → metadata key, or {@link #SKIP}; see {@link #metadataKey}. */
+  private final ConcurrentHashMap<AsciiString, AsciiString> keys = new ConcurrentHashMap<>();
+  private static final int KNOWN_NAMES = 256;
+  private static final AsciiString SKIP = new AsciiString("");
   private final String timeoutNanos;
   /** Headers of the request that the mucp head replaces or drops ({@code Accept-Encoding}). */
   private static final Set<String> OVERRIDDEN = Set.of("host", "accept", "accept-encoding");
@@ -143,13 +148,12 @@ final class RpcHandler implements HttpHandler {
    */
   private HttpHeaders mucpHeaders(HttpRequest req, Resolver.Target t, Node node, String wire) {
     HttpHeaders h = UNCHECKED.newHeaders();
-    for (Map.Entry<String, String> e : req.headers()) {
-      String name = e.getKey();
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (!Backend.isMetadata(lower) || OVERRIDDEN.contains(lower)) {
+    for (var it = req.headers().iteratorCharSequence(); it.hasNext(); ) {
+      Map.Entry<CharSequence, CharSequence> e = it.next();
+      AsciiString key = metadataKey(e.getKey());
+      if (key == SKIP) {
         continue;
       }
-      String key = Metadata.canonical(name);
       String prior = h.get(key);
       if (prior == null) {
         h.add(key, e.getValue());
@@ -166,6 +170,27 @@ final class RpcHandler implements HttpHandler {
     h.set(MICRO_ENDPOINT, t.endpoint());
     h.set(MICRO_METHOD, t.endpoint());
     return h;
+  }
+
+  /**
+   * The metadata key of the request header {@code name} ({@link Metadata#canonical}), or {@link
+   * #SKIP} when the header is not passed on; remembered per name (at most {@value #KNOWN_NAMES}
+   * names: they come from clients), so a header seen before costs one map look-up.
+   */
+  private AsciiString metadataKey(CharSequence name) {
+    AsciiString exact = name instanceof AsciiString a ? a : new AsciiString(name); // the decoder's are
+    AsciiString known = keys.get(exact);
+    if (known != null) {
+      return known;
+    }
+    String n = exact.toString();
+    String lower = n.toLowerCase(Locale.ROOT);
+    AsciiString key = !Backend.isMetadata(lower) || OVERRIDDEN.contains(lower) ? SKIP
+        : new AsciiString(Metadata.canonical(n));
+    if (keys.size() < KNOWN_NAMES) {
+      keys.put(exact, key);
+    }
+    return key;
   }
 
   private static HttpResponse answer(byte[] reply, String answerType) {
