@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code rpc} handler: resolves the path to a service and endpoint, calls it with the JSON (or
@@ -83,7 +84,7 @@ final class RpcHandler implements HttpHandler {
           new StreamBridge(backend, t.service(), t.endpoint(), Backend.metadata(req), initial), "binary"));
     }
     String wire = proto ? "application/protobuf" : "application/json";
-    String answerType = ct.isEmpty() || ct.equals("application/json-rpc") ? "application/json" : ct;
+    String answerType = answerType(ct);
     if (backend.selector() instanceof WarmSelector w && w.isWarm(t.service())) {
       Node node;
       try {
@@ -107,35 +108,65 @@ final class RpcHandler implements HttpHandler {
 
   private CompletionStage<HttpResponse> fast(HttpRequest req, Resolver.Target t, Node node, WarmSelector w,
       byte[] payload, String wire, String answerType) {
-    return proxy.exchange(req, node.address(), "POST", "/", mucpHeaders(req, t, node, wire), payload,
+    CompletableFuture<HttpResponse> out = new CompletableFuture<>();
+    proxy.exchange(req, node.address(), "POST", "/", mucpHeaders(req, t, node, wire), payload,
             backend.timeout(), MAX_REPLY)
-        .handle((ans, err) -> {
-          if (err != null) {
-            MicroException e = err instanceof MicroException me ? me : MicroException.from(Backend.ID, err);
-            w.mark(t.service(), node, e);
-            if (e.code() == 503) {
-              return null; // unreachable node: the general path retries elsewhere
-            }
-            return HttpResponse.error(e.code() == 504
-                ? MicroException.of(Backend.ID, 504, "service " + t.service() + " did not answer within "
-                    + backend.timeout().toMillis() + " ms")
-                : e);
+        .whenComplete((ans, err) -> {
+          HttpResponse r;
+          try {
+            r = fastAnswer(req, t, node, w, ans, err, answerType);
+          } catch (RuntimeException e) {
+            out.completeExceptionally(e);
+            return;
           }
-          String error = ans.headers().get("Micro-Error");
-          if (error == null) {
-            error = ans.headers().get("X-Micro-Error");
+          if (r != null) {
+            out.complete(r);
+          } else {
+            slow(req, t, payload, wire, answerType).whenComplete((s, e) -> {
+              if (e != null) {
+                out.completeExceptionally(e);
+              } else {
+                out.complete(s);
+              }
+            });
           }
-          if (error != null && !error.isEmpty()) {
-            return backend.failure(MicroException.parse(error), t.service(), req);
-          }
-          String type = ans.headers().get("Content-Type");
-          if (ans.status() != 200 || (type != null && type.startsWith("text/"))) {
-            return backend.failure(MicroException.parse(new String(ans.body(), StandardCharsets.UTF_8)),
-                t.service(), req);
-          }
-          return answer(ans.body(), answerType);
-        })
-        .thenCompose(r -> r != null ? CompletableFuture.completedFuture(r) : slow(req, t, payload, wire, answerType));
+        });
+    return out;
+  }
+
+  /** The answer of a fast call, or null when the node was unreachable (the general path retries). */
+  private @Nullable HttpResponse fastAnswer(HttpRequest req, Resolver.Target t, Node node, WarmSelector w,
+      HttpProxy.@Nullable Answer ans, @Nullable Throwable err, String answerType) {
+    if (err != null || ans == null) {
+      MicroException e = err instanceof MicroException me ? me
+          : MicroException.from(Backend.ID, err != null ? err : new IllegalStateException("no answer"));
+      w.mark(t.service(), node, e);
+      if (e.code() == 503) {
+        return null; // unreachable node: the general path retries elsewhere
+      }
+      return HttpResponse.error(e.code() == 504
+          ? MicroException.of(Backend.ID, 504, "service " + t.service() + " did not answer within "
+              + backend.timeout().toMillis() + " ms")
+          : e);
+    }
+    String error = ans.headers().get("Micro-Error");
+    if (error == null) {
+      error = ans.headers().get("X-Micro-Error");
+    }
+    if (error != null && !error.isEmpty()) {
+      return backend.failure(MicroException.parse(error), t.service(), req);
+    }
+    String type = ans.headers().get("Content-Type");
+    if (ans.status() != 200 || (type != null && type.startsWith("text/"))) {
+      return backend.failure(MicroException.parse(new String(ans.body(), StandardCharsets.UTF_8)),
+          t.service(), req);
+    }
+    return answer(ans.body(), answerType);
+  }
+
+  /** The content type of the answer: the request's, JSON for JSON-RPC or none. */
+  private static String answerType(String ct) {
+    return ct.isEmpty() || ct.equals("application/json-rpc") ? "application/json" : ct;
   }
 
   /**

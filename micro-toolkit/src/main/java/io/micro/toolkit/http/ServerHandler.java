@@ -159,6 +159,14 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
 
   private void onContent(HttpContent content) {
     ByteBuf data = content.content();
+    if (content instanceof LastHttpContent && body == null && data.readableBytes() <= o.maxBodySize) {
+      // the whole body in one piece (a small request read at once): copied out, no composite buffer
+      cancelReadTimer();
+      io.netty.handler.codec.http.HttpRequest h = head;
+      head = null;
+      dispatch(h, data.isReadable() ? io.netty.buffer.ByteBufUtil.getBytes(data) : NONE);
+      return;
+    }
     if (data.isReadable()) {
       if (body == null) {
         body = ctx.alloc().compositeBuffer(64);
