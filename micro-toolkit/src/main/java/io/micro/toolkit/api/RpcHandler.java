@@ -20,7 +20,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code rpc} handler: resolves the path to a service and endpoint, calls it with the JSON (or
@@ -41,6 +43,10 @@ final class RpcHandler implements HttpHandler {
   private final HttpProxy proxy;
   private final CallOptions options;
   private final AtomicLong ids = new AtomicLong();
+  /** Request header name (exact spelling) → metadata key, or {@link #SKIP}; see {@link #metadataKey}. */
+  private final ConcurrentHashMap<AsciiString, AsciiString> keys = new ConcurrentHashMap<>();
+  private static final int KNOWN_NAMES = 256;
+  private static final AsciiString SKIP = new AsciiString("");
   private final String timeoutNanos;
   /** Headers of the request that the mucp head replaces or drops ({@code Accept-Encoding}). */
   private static final Set<String> OVERRIDDEN = Set.of("host", "accept", "accept-encoding");
@@ -78,7 +84,7 @@ final class RpcHandler implements HttpHandler {
           new StreamBridge(backend, t.service(), t.endpoint(), Backend.metadata(req), initial), "binary"));
     }
     String wire = proto ? "application/protobuf" : "application/json";
-    String answerType = ct.isEmpty() || ct.equals("application/json-rpc") ? "application/json" : ct;
+    String answerType = answerType(ct);
     if (backend.selector() instanceof WarmSelector w && w.isWarm(t.service())) {
       Node node;
       try {
@@ -102,35 +108,65 @@ final class RpcHandler implements HttpHandler {
 
   private CompletionStage<HttpResponse> fast(HttpRequest req, Resolver.Target t, Node node, WarmSelector w,
       byte[] payload, String wire, String answerType) {
-    return proxy.exchange(req, node.address(), "POST", "/", mucpHeaders(req, t, node, wire), payload,
+    CompletableFuture<HttpResponse> out = new CompletableFuture<>();
+    proxy.exchange(req, node.address(), "POST", "/", mucpHeaders(req, t, node, wire), payload,
             backend.timeout(), MAX_REPLY)
-        .handle((ans, err) -> {
-          if (err != null) {
-            MicroException e = err instanceof MicroException me ? me : MicroException.from(Backend.ID, err);
-            w.mark(t.service(), node, e);
-            if (e.code() == 503) {
-              return null; // unreachable node: the general path retries elsewhere
-            }
-            return HttpResponse.error(e.code() == 504
-                ? MicroException.of(Backend.ID, 504, "service " + t.service() + " did not answer within "
-                    + backend.timeout().toMillis() + " ms")
-                : e);
+        .whenComplete((ans, err) -> {
+          HttpResponse r;
+          try {
+            r = fastAnswer(req, t, node, w, ans, err, answerType);
+          } catch (RuntimeException e) {
+            out.completeExceptionally(e);
+            return;
           }
-          String error = ans.headers().get("Micro-Error");
-          if (error == null) {
-            error = ans.headers().get("X-Micro-Error");
+          if (r != null) {
+            out.complete(r);
+          } else {
+            slow(req, t, payload, wire, answerType).whenComplete((s, e) -> {
+              if (e != null) {
+                out.completeExceptionally(e);
+              } else {
+                out.complete(s);
+              }
+            });
           }
-          if (error != null && !error.isEmpty()) {
-            return backend.failure(MicroException.parse(error), t.service(), req);
-          }
-          String type = ans.headers().get("Content-Type");
-          if (ans.status() != 200 || (type != null && type.startsWith("text/"))) {
-            return backend.failure(MicroException.parse(new String(ans.body(), StandardCharsets.UTF_8)),
-                t.service(), req);
-          }
-          return answer(ans.body(), answerType);
-        })
-        .thenCompose(r -> r != null ? CompletableFuture.completedFuture(r) : slow(req, t, payload, wire, answerType));
+        });
+    return out;
+  }
+
+  /** The answer of a fast call, or null when the node was unreachable (the general path retries). */
+  private @Nullable HttpResponse fastAnswer(HttpRequest req, Resolver.Target t, Node node, WarmSelector w,
+      HttpProxy.@Nullable Answer ans, @Nullable Throwable err, String answerType) {
+    if (err != null || ans == null) {
+      MicroException e = err instanceof MicroException me ? me
+          : MicroException.from(Backend.ID, err != null ? err : new IllegalStateException("no answer"));
+      w.mark(t.service(), node, e);
+      if (e.code() == 503) {
+        return null; // unreachable node: the general path retries elsewhere
+      }
+      return HttpResponse.error(e.code() == 504
+          ? MicroException.of(Backend.ID, 504, "service " + t.service() + " did not answer within "
+              + backend.timeout().toMillis() + " ms")
+          : e);
+    }
+    String error = ans.headers().get("Micro-Error");
+    if (error == null) {
+      error = ans.headers().get("X-Micro-Error");
+    }
+    if (error != null && !error.isEmpty()) {
+      return backend.failure(MicroException.parse(error), t.service(), req);
+    }
+    String type = ans.headers().get("Content-Type");
+    if (ans.status() != 200 || (type != null && type.startsWith("text/"))) {
+      return backend.failure(MicroException.parse(new String(ans.body(), StandardCharsets.UTF_8)),
+          t.service(), req);
+    }
+    return answer(ans.body(), answerType);
+  }
+
+  /** The content type of the answer: the request's, JSON for JSON-RPC or none. */
+  private static String answerType(String ct) {
+    return ct.isEmpty() || ct.equals("application/json-rpc") ? "application/json" : ct;
   }
 
   /**
@@ -143,13 +179,12 @@ final class RpcHandler implements HttpHandler {
    */
   private HttpHeaders mucpHeaders(HttpRequest req, Resolver.Target t, Node node, String wire) {
     HttpHeaders h = UNCHECKED.newHeaders();
-    for (Map.Entry<String, String> e : req.headers()) {
-      String name = e.getKey();
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (!Backend.isMetadata(lower) || OVERRIDDEN.contains(lower)) {
+    for (var it = req.headers().iteratorCharSequence(); it.hasNext(); ) {
+      Map.Entry<CharSequence, CharSequence> e = it.next();
+      AsciiString key = metadataKey(e.getKey());
+      if (key == SKIP) {
         continue;
       }
-      String key = Metadata.canonical(name);
       String prior = h.get(key);
       if (prior == null) {
         h.add(key, e.getValue());
@@ -166,6 +201,27 @@ final class RpcHandler implements HttpHandler {
     h.set(MICRO_ENDPOINT, t.endpoint());
     h.set(MICRO_METHOD, t.endpoint());
     return h;
+  }
+
+  /**
+   * The metadata key of the request header {@code name} ({@link Metadata#canonical}), or {@link
+   * #SKIP} when the header is not passed on; remembered per name (at most {@value #KNOWN_NAMES}
+   * names: they come from clients), so a header seen before costs one map look-up.
+   */
+  private AsciiString metadataKey(CharSequence name) {
+    AsciiString exact = name instanceof AsciiString a ? a : new AsciiString(name); // the decoder's are
+    AsciiString known = keys.get(exact);
+    if (known != null) {
+      return known;
+    }
+    String n = exact.toString();
+    String lower = n.toLowerCase(Locale.ROOT);
+    AsciiString key = !Backend.isMetadata(lower) || OVERRIDDEN.contains(lower) ? SKIP
+        : new AsciiString(Metadata.canonical(n));
+    if (keys.size() < KNOWN_NAMES) {
+      keys.put(exact, key);
+    }
+    return key;
   }
 
   private static HttpResponse answer(byte[] reply, String answerType) {

@@ -80,7 +80,11 @@ final class BackendCall implements BackendSink {
   private void send(Channel ch) {
     conn = ch;
     ((ProxyCall.BackendHandler) ch.pipeline().get("relay")).call = this;
-    ch.writeAndFlush(out.retainedDuplicate()).addListener((ChannelFutureListener) f -> {
+    // the same head (not a copy: the encoder only reads it) over a duplicate of the body, which
+    // stays whole for a resend on a new connection
+    DefaultFullHttpRequest sent = new DefaultFullHttpRequest(out.protocolVersion(), out.method(), out.uri(),
+        out.content().retainedDuplicate(), out.headers(), out.trailingHeaders());
+    ch.writeAndFlush(sent).addListener((ChannelFutureListener) f -> {
       if (!f.isSuccess()) {
         backendGone(f.cause());
       }

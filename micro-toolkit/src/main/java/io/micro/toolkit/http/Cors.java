@@ -1,6 +1,7 @@
 package io.micro.toolkit.http;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -17,6 +18,14 @@ public final class Cors {
   static final String METHODS = "POST, GET, OPTIONS, PUT, DELETE, PATCH";
   static final String HEADERS =
       "Content-Type, Content-Length, Accept-Encoding, X-CSRF-Token, Authorization, Accept, X-Requested-With";
+
+  private static final AsciiString ALLOW_ORIGIN = AsciiString.cached("Access-Control-Allow-Origin");
+  private static final AsciiString ALLOW_METHODS = AsciiString.cached("Access-Control-Allow-Methods");
+  private static final AsciiString ALLOW_HEADERS = AsciiString.cached("Access-Control-Allow-Headers");
+  private static final AsciiString ALLOW_CREDENTIALS = AsciiString.cached("Access-Control-Allow-Credentials");
+  private static final AsciiString METHODS_VALUE = AsciiString.cached(METHODS);
+  private static final AsciiString HEADERS_VALUE = AsciiString.cached(HEADERS);
+  private static final AsciiString TRUE = AsciiString.cached("true");
 
   private final @Nullable Set<String> origins;
 
@@ -57,11 +66,12 @@ public final class Cors {
       return;
     }
     if (origin != null && !origin.isEmpty() && (origins.contains("*") || origins.contains(origin))) {
-      out.set("Access-Control-Allow-Origin", origin);
+      out.set(ALLOW_ORIGIN, origin);
     }
-    out.set("Access-Control-Allow-Methods", METHODS);
-    out.set("Access-Control-Allow-Headers", HEADERS);
-    out.set("Access-Control-Allow-Credentials", "true");
+    // constants (encoded by copying their bytes)
+    out.set(ALLOW_METHODS, METHODS_VALUE);
+    out.set(ALLOW_HEADERS, HEADERS_VALUE);
+    out.set(ALLOW_CREDENTIALS, TRUE);
   }
 
   @Override

@@ -149,11 +149,14 @@ public final class HttpProxy implements AutoCloseable {
     if (ch == null) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("request " + on + " has no connection"));
     }
-    for (java.util.Map.Entry<String, String> e : headers) {
-      try {
-        checked(e.getKey(), e.getValue());
-      } catch (IllegalArgumentException bad) {
-        return CompletableFuture.failedFuture(MicroException.badRequest(errorId, "%s", bad.getMessage()));
+    for (var it = headers.iteratorCharSequence(); it.hasNext(); ) {
+      java.util.Map.Entry<CharSequence, CharSequence> e = it.next();
+      if (!plain(e.getKey(), e.getValue())) {
+        try {
+          checked(e.getKey().toString(), e.getValue().toString());
+        } catch (IllegalArgumentException bad) {
+          return CompletableFuture.failedFuture(MicroException.badRequest(errorId, "%s", bad.getMessage()));
+        }
       }
     }
     headers.set(HttpHeaderNames.CONTENT_LENGTH, body.length);
@@ -202,6 +205,23 @@ public final class HttpProxy implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /** Whether {@link #checked} passes {@code name} and {@code value} (without building strings). */
+  private static boolean plain(CharSequence name, CharSequence value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\r' || c == '\n' || c == 0) {
+        return false;
+      }
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c <= ' ' || c == ':' || c == 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@code value}, or an error naming the header when it has CR, LF or NUL. */

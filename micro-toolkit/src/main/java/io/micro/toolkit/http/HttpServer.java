@@ -47,7 +47,8 @@ import org.jspecify.annotations.Nullable;
  *       request must arrive within the read timeout (30 s, else 408); an idle keep-alive
  *       connection closes after the idle timeout (60 s); a handler that has not answered within
  *       the handler timeout (60 s) is answered 504. Requests on one connection are answered in
- *       order: the next is read once the previous answer was written.
+ *       order: the next is handled once the previous answer was written (a pipelined request
+ *       that arrives meanwhile is kept, at most 1 024 messages, and reading pauses until then).
  *   <li><b>Paths</b>: a request target that is not an absolute path, has a {@code .}/{@code ..}
  *       segment or an encoded {@code /}, {@code \} or NUL is answered 400 before routing.
  *   <li><b>Access log</b>: Apache combined format, one line per response, to the SLF4J logger

@@ -33,7 +33,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
-import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -45,6 +44,8 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
   private static final Logger ACCESS = LoggerFactory.getLogger("io.micro.toolkit.http.access");
   private static final Logger LOG = LoggerFactory.getLogger(ServerHandler.class);
   private static final byte[] NONE = new byte[0];
+  private static final io.netty.handler.codec.http.DefaultHttpHeadersFactory UNCHECKED =
+      io.netty.handler.codec.http.DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
   private final HttpServer server;
   private final HttpServer.Builder o;
@@ -53,6 +54,8 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
   private @Nullable CompositeByteBuf body;
   private boolean discarding;
   private @Nullable ScheduledFuture<?> readTimer;
+  /** When the head of the request being read arrived ({@link System#nanoTime()}). */
+  private long headNanos;
   private @Nullable InFlight inFlight;
   private ChannelHandlerContext ctx;
   private final java.util.ArrayDeque<Object> queued = new java.util.ArrayDeque<>();
@@ -71,16 +74,45 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (inFlight != null || !queued.isEmpty()) {
-      // a pipelined request: kept until the answers before it were written
+      // a pipelined request: kept until the answers before it were written; no more is read
+      // until then (reading stays on while a request is in flight otherwise: turning it off and
+      // on again costs two epoll_ctl calls per request)
       if (queued.size() >= MAX_QUEUED) {
         io.netty.util.ReferenceCountUtil.release(msg);
         ctx.close();
         return;
       }
       queued.add(msg);
+      ctx.channel().config().setAutoRead(false);
       return;
     }
     process(msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    armReadTimer();
+    ctx.fireChannelReadComplete();
+  }
+
+  /**
+   * Starts the read timeout of a request whose head arrived but whose body has not (yet) all
+   * arrived. Called once a read is done rather than on every head: a request that arrives whole in
+   * one read (nearly all) schedules and cancels no timer; the deadline still counts from the head.
+   */
+  private void armReadTimer() {
+    if (head == null || readTimer != null || inFlight != null || discarding) {
+      return;
+    }
+    long left = o.readTimeout.toNanos() - (System.nanoTime() - headNanos);
+    readTimer = ctx.executor().schedule(() -> {
+      if (head != null && inFlight == null) {
+        io.netty.handler.codec.http.HttpRequest h = head;
+        discardBody();
+        discarding = true;
+        fail(h, 408, "request not received within " + o.readTimeout.toMillis() + " ms", false);
+      }
+    }, Math.max(0, left), TimeUnit.NANOSECONDS);
   }
 
   private void process(Object msg) {
@@ -122,18 +154,19 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     if (HttpUtil.is100ContinueExpected(req)) {
       ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
     }
-    readTimer = ctx.executor().schedule(() -> {
-      if (head != null && inFlight == null) {
-        io.netty.handler.codec.http.HttpRequest h = head;
-        discardBody();
-        discarding = true;
-        fail(h, 408, "request not received within " + o.readTimeout.toMillis() + " ms", false);
-      }
-    }, o.readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    headNanos = System.nanoTime();
   }
 
   private void onContent(HttpContent content) {
     ByteBuf data = content.content();
+    if (content instanceof LastHttpContent && body == null && data.readableBytes() <= o.maxBodySize) {
+      // the whole body in one piece (a small request read at once): copied out, no composite buffer
+      cancelReadTimer();
+      io.netty.handler.codec.http.HttpRequest h = head;
+      head = null;
+      dispatch(h, data.isReadable() ? io.netty.buffer.ByteBufUtil.getBytes(data) : NONE);
+      return;
+    }
     if (data.isReadable()) {
       if (body == null) {
         body = ctx.alloc().compositeBuffer(64);
@@ -163,7 +196,10 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void dispatch(io.netty.handler.codec.http.HttpRequest h, byte[] bytes) {
-    ctx.channel().config().setAutoRead(false);
+    if (h.headers().contains(HttpHeaderNames.UPGRADE) || h.method().equals(HttpMethod.CONNECT)) {
+      // nothing more is read until the connection changes hands (websocket, tunnel)
+      ctx.channel().config().setAutoRead(false);
+    }
     String uri = h.uri();
     QueryStringDecoder decoded;
     String problem = null;
@@ -227,14 +263,22 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     if (!uri.startsWith("/")) {
       return "request target " + quote(uri) + " is not an absolute path";
     }
-    String raw = decoded.rawPath().toLowerCase(Locale.ROOT);
-    if (raw.contains("%2f") || raw.contains("%5c") || raw.contains("%00") || raw.indexOf('\\') >= 0) {
-      return "path " + quote(decoded.rawPath()) + " contains an encoded '/', '\\' or NUL";
+    // loops rather than lower-casing and splitting: this runs for every request
+    String raw = decoded.rawPath();
+    for (int i = 0, n = raw.length(); i < n; i++) {
+      char c = raw.charAt(i);
+      if (c == '\\' || (c == '%' && i + 2 < n && encodedSeparator(raw.charAt(i + 1), raw.charAt(i + 2)))) {
+        return "path " + quote(raw) + " contains an encoded '/', '\\' or NUL";
+      }
     }
     String path = decoded.path();
-    for (String seg : path.split("/", -1)) {
-      if (seg.equals(".") || seg.equals("..")) {
-        return "path " + quote(path) + " contains a '" + seg + "' segment";
+    for (int start = 0, i = 0, n = path.length(); i <= n; i++) {
+      if (i == n || path.charAt(i) == '/') {
+        int len = i - start;
+        if ((len == 1 || len == 2) && path.charAt(start) == '.' && path.charAt(i - 1) == '.') {
+          return "path " + quote(path) + " contains a '" + path.substring(start, i) + "' segment";
+        }
+        start = i + 1;
       }
     }
     for (int i = 0; i < path.length(); i++) {
@@ -244,6 +288,11 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       }
     }
     return null;
+  }
+
+  /** Whether {@code %ab} is {@code %2f}, {@code %5c} or {@code %00} (any case). */
+  private static boolean encodedSeparator(char a, char b) {
+    return (a == '2' && (b == 'f' || b == 'F')) || (a == '5' && (b == 'c' || b == 'C')) || (a == '0' && b == '0');
   }
 
   private static String quote(String s) {
@@ -316,8 +365,8 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       process(queued.poll());
     }
     if (inFlight == null) {
-      ctx.channel().config().setAutoRead(true);
-      ctx.read();
+      armReadTimer(); // a queued head whose body is still to come
+      ctx.channel().config().setAutoRead(true); // reads again if it had stopped
     }
   }
 
@@ -383,7 +432,8 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       boolean keepAlive = req.keepAlive();
-      HttpHeaders headers = new DefaultHttpHeaders().set(resp.headers());
+      // the response's headers were validated when they were set, the server's own are constants
+      HttpHeaders headers = UNCHECKED.newHeaders().add(resp.headers());
       o.cors.apply(req.header(HttpHeaderNames.ORIGIN), headers);
       int status = resp.status();
       byte[] bytes = resp.body();

@@ -244,6 +244,76 @@ class HttpServerTest {
     }
   }
 
+  @Test
+  void pathChecksFindEveryEncodedSeparatorAndDotSegment() throws Exception {
+    for (String bad : new String[] {"/files/a%2Fb", "/files/a%5cb", "/files/a%5Cb", "/files/a%00b", "/files/a\\b",
+        "/files/./x", "/files/x/.", "/files/x/..", "/./files/x"}) {
+      assertThat(raw("GET " + bad + " HTTP/1.1\r\nHost: x\r\n\r\n")).as(bad).startsWith("HTTP/1.1 400");
+    }
+    for (String ok : new String[] {"/files/...", "/files/.x", "/files/x.", "/files/a%25", "/files/a%2e"}) {
+      assertThat(raw("GET " + ok + " HTTP/1.1\r\nHost: x\r\n\r\n")).as(ok).startsWith("HTTP/1.1 200");
+    }
+    assertThat(raw("GET /files/a%2Fb HTTP/1.1\r\nHost: x\r\n\r\n")).contains("path '/files/a%2Fb' contains an encoded");
+    assertThat(raw("GET /files/x/.. HTTP/1.1\r\nHost: x\r\n\r\n")).contains("contains a '..' segment");
+  }
+
+  @Test
+  void aBodyThatNeverArrivesIs408AlsoOnAKeptAliveConnection() throws Exception {
+    try (HttpServer short408 = HttpServer.builder().readTimeout(Duration.ofMillis(300))
+        .route("/echo", HttpHandler.sync(req -> HttpResponse.of(200, "text/plain", req.body())))
+        .build().start();
+        Socket s = new Socket("127.0.0.1", short408.address().getPort())) {
+      s.setSoTimeout(5000);
+      // the head and part of the body in one read: the timer starts once that read is done
+      s.getOutputStream().write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc"
+          .getBytes(StandardCharsets.ISO_8859_1));
+      String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(reply).startsWith("HTTP/1.1 408").contains("request not received within 300 ms");
+    }
+    try (HttpServer short408 = HttpServer.builder().readTimeout(Duration.ofMillis(300))
+        .route("/echo", HttpHandler.sync(req -> HttpResponse.of(200, "text/plain", req.body())))
+        .build().start();
+        Socket s = new Socket("127.0.0.1", short408.address().getPort())) {
+      s.setSoTimeout(5000);
+      // a whole request, then (pipelined, so queued while the first is answered) a head whose body stops short
+      s.getOutputStream().write(("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\none"
+          + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab").getBytes(StandardCharsets.ISO_8859_1));
+      String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(reply).startsWith("HTTP/1.1 200").contains("\r\n\r\none").contains("HTTP/1.1 408");
+    }
+  }
+
+  @Test
+  void aKeptAliveConnectionServesRequestsOneAfterAnother() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", server.address().getPort())) {
+      s.setSoTimeout(5000);
+      InputStream in = s.getInputStream();
+      for (int i = 0; i < 50; i++) {
+        String body = "n" + i;
+        // the body in a second write: the request arrives in two reads
+        s.getOutputStream().write(("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length() + "\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+        s.getOutputStream().write(body.getBytes(StandardCharsets.ISO_8859_1));
+        String head = readHead(in);
+        assertThat(head).startsWith("HTTP/1.1 200").contains("content-length: " + body.length());
+        assertThat(new String(in.readNBytes(body.length()), StandardCharsets.ISO_8859_1)).isEqualTo(body);
+      }
+    }
+  }
+
+  private static String readHead(InputStream in) throws Exception {
+    StringBuilder b = new StringBuilder();
+    while (!b.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        break;
+      }
+      b.append((char) c);
+    }
+    return b.toString().toLowerCase(java.util.Locale.ROOT).replace("http/1.1", "HTTP/1.1");
+  }
+
   private String raw(String request) throws Exception {
     try (Socket s = new Socket("127.0.0.1", server.address().getPort())) {
       s.setSoTimeout(5000);
