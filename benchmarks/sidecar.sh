@@ -13,7 +13,10 @@
 #   2. saturation: wrk -t1 -c$CONNECTIONS for $DURATION s; medians of req/s, p50, p99.
 #   3. the sidecar's RSS (VmRSS and peak VmHWM from /proc) after the runs.
 # Environment: RATE (1000) DURATION (15) RUNS (3) CONNECTIONS (16) SERVER_CPU (0) LOAD_CPU (1)
-#   SIDECAR_JVM_OPTS (-Xms16m -Xmx32m -XX:+UseSerialGC -Xss256k -XX:ReservedCodeCacheSize=24m
+#   SIDECAR_LAUNCH (micro: through bin/micro sidecar, with its JVM profile and classpath, as users
+#   run it; java: java -cp micro-toolkit/target/classes:micro-toolkit/target/lib/* directly)
+#   SIDECAR_JVM_OPTS (micro: unset = bin/micro's profile, else passed as MICRO_SIDECAR_JVM_OPTS;
+#   java: -Xms16m -Xmx32m -XX:+UseSerialGC -Xss256k -XX:ReservedCodeCacheSize=24m
 #   -XX:MaxDirectMemorySize=16m) MALLOC_ARENA_MAX (2, for the sidecar)
 #   GREETER_JVM_OPTS (-Xms256m -Xmx256m) ACCESS_LOG (off) BUILD (auto|always|never)
 #   OUT (benchmarks/target/sidecar.md)
@@ -26,7 +29,12 @@ RUNS=${RUNS:-3}
 CONNECTIONS=${CONNECTIONS:-16}
 SERVER_CPU=${SERVER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
-SIDECAR_JVM_OPTS=${SIDECAR_JVM_OPTS:--Xms16m -Xmx32m -XX:+UseSerialGC -Xss256k -XX:ReservedCodeCacheSize=24m -XX:MaxDirectMemorySize=16m}
+SIDECAR_LAUNCH=${SIDECAR_LAUNCH:-micro}
+case $SIDECAR_LAUNCH in
+  micro) ;;
+  java) SIDECAR_JVM_OPTS=${SIDECAR_JVM_OPTS:--Xms16m -Xmx32m -XX:+UseSerialGC -Xss256k -XX:ReservedCodeCacheSize=24m -XX:MaxDirectMemorySize=16m} ;;
+  *) echo "SIDECAR_LAUNCH: '$SIDECAR_LAUNCH' (expected: micro or java)"; exit 1 ;;
+esac
 GREETER_JVM_OPTS=${GREETER_JVM_OPTS:--Xms256m -Xmx256m}
 ACCESS_LOG=${ACCESS_LOG:-off}
 BUILD=${BUILD:-auto}
@@ -54,9 +62,21 @@ taskset -c "$SERVER_CPU" $JAVA $GREETER_JVM_OPTS -jar examples/greeter/server/ta
   --server_address=127.0.0.1:$GP --registry=memory >"$LOGS/greeter.log" 2>&1 &
 PIDS+=($!)
 LOG_LEVEL=info; [[ $ACCESS_LOG == off ]] && LOG_LEVEL=warn
-MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} taskset -c "$SERVER_CPU" $JAVA $SIDECAR_JVM_OPTS -Dorg.slf4j.simpleLogger.log.io.micro.toolkit.http.access=$LOG_LEVEL \
-  -cp "$SIDECAR_CP" io.micro.toolkit.Micro sidecar --registry=memory --broker=memory \
-  --sidecar_address=127.0.0.1:$SP >"$LOGS/sidecar.log" 2>&1 &
+if [[ $SIDECAR_LAUNCH == micro ]]; then
+  # bin/micro execs the JVM: $! is the sidecar's java process; MICRO_BUILD=never since the jar is built
+  # shellcheck disable=SC2030
+  (
+    [[ -n ${SIDECAR_JVM_OPTS+set} ]] && export MICRO_SIDECAR_JVM_OPTS=$SIDECAR_JVM_OPTS
+    [[ -n ${MALLOC_ARENA_MAX:-} ]] && export MALLOC_ARENA_MAX
+    MICRO_BUILD=never MICRO_LOG_LEVEL=info MICRO_JAVA_OPTS="-Dorg.slf4j.simpleLogger.log.io.micro.toolkit.http.access=$LOG_LEVEL" \
+      exec taskset -c "$SERVER_CPU" bin/micro sidecar --registry=memory --broker=memory \
+      --sidecar_address=127.0.0.1:$SP
+  ) >"$LOGS/sidecar.log" 2>&1 &
+else
+  MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} taskset -c "$SERVER_CPU" $JAVA $SIDECAR_JVM_OPTS -Dorg.slf4j.simpleLogger.log.io.micro.toolkit.http.access=$LOG_LEVEL \
+    -cp "$SIDECAR_CP" io.micro.toolkit.Micro sidecar --registry=memory --broker=memory \
+    --sidecar_address=127.0.0.1:$SP >"$LOGS/sidecar.log" 2>&1 &
+fi
 SIDECAR_PID=$!
 PIDS+=($SIDECAR_PID)
 wait_port "$GP"; wait_port "$SP"
@@ -125,6 +145,6 @@ mkdir -p "$(dirname "$OUT")"
   echo "| saturation (wrk -c$CONNECTIONS) | direct | $dr | $(ms $dp50) | $(ms $dp99) | | |"
   echo "| saturation (wrk -c$CONNECTIONS) | sidecar /rpc | $sr | $(ms $sp50) | $(ms $sp99) | $(plus $sp50 $dp50) | $(plus $sp99 $dp99) |"
   echo
-  echo "Sidecar RSS after the runs: ${RSS} MB (peak ${HWM} MB); JVM options: $SIDECAR_JVM_OPTS; access log $ACCESS_LOG."
+  echo "Sidecar RSS after the runs: ${RSS} MB (peak ${HWM} MB); launched with $SIDECAR_LAUNCH; JVM options: ${SIDECAR_JVM_OPTS-the bin/micro profile}; access log $ACCESS_LOG; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end."
   echo "Runs: $RUNS × ${DURATION} s per cell, medians; fixed-rate raw: direct p50 ${D50[*]} / p99 ${D99[*]} µs, sidecar p50 ${S50[*]} / p99 ${S99[*]} µs."
 } | tee "$OUT"

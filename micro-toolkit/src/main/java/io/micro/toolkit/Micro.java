@@ -88,9 +88,13 @@ public final class Micro implements Runnable {
    * when {@link CommandLine#execute} returns.
    */
   public static CommandLine commandLine(Toolkit.Builder base) {
+    return commandLine(base, SUBCOMMANDS);
+  }
+
+  private static CommandLine commandLine(Toolkit.Builder base, Class<?>[] subcommands) {
     Micro micro = new Micro(Objects.requireNonNull(base, "base"));
     CommandLine cl = new CommandLine(micro);
-    for (Class<?> sub : SUBCOMMANDS) {
+    for (Class<?> sub : subcommands) {
       cl.addSubcommand(sub);
     }
     withVersion(cl);
@@ -173,7 +177,32 @@ public final class Micro implements Runnable {
     if (level != null && !level.isBlank()) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level.strip());
     }
-    System.exit(commandLine().execute(args));
+    System.exit(commandLine(Toolkit.builder(), subcommands(args)).execute(args));
+  }
+
+  /**
+   * The subcommands {@link #main} declares for {@code args}: only {@code sidecar} when the
+   * arguments name it and no other subcommand (the sidecar runs for as long as its app and should
+   * not keep the model of every CLI command: picocli reads each command's annotations, which costs
+   * classes and heap), else all of them, so that usage errors still list every command.
+   */
+  static Class<?>[] subcommands(String[] args) {
+    boolean sidecar = false;
+    for (String arg : args) {
+      if (arg.equals("--")) {
+        break;
+      }
+      for (Class<?> sub : SUBCOMMANDS) {
+        Command command = sub.getAnnotation(Command.class);
+        if (arg.equals(command.name()) || java.util.Arrays.asList(command.aliases()).contains(arg)) {
+          if (sub != io.micro.toolkit.sidecar.SidecarCommand.class) {
+            return SUBCOMMANDS;
+          }
+          sidecar = true;
+        }
+      }
+    }
+    return sidecar ? new Class<?>[] {io.micro.toolkit.sidecar.SidecarCommand.class} : SUBCOMMANDS;
   }
 
   /** The project version from the jar's manifest. */

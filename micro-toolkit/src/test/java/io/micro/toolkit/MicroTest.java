@@ -125,4 +125,17 @@ class MicroTest {
     assertThat(cl.execute("--registri=mdns", "probe")).isEqualTo(2);
     assertThat(err.toString()).contains("--registri").contains("--registry");
   }
+
+  @Test
+  void theSidecarAloneDeclaresOnlyItselfAndAnythingElseDeclaresEveryCommand() {
+    assertThat(Micro.subcommands(new String[] {"--registry=memory", "sidecar", "--sidecar_address=:0"}))
+        .containsExactly(io.micro.toolkit.sidecar.SidecarCommand.class);
+    assertThat(Micro.subcommands(new String[] {"sidecar", "--help"}))
+        .containsExactly(io.micro.toolkit.sidecar.SidecarCommand.class);
+    assertThat(Micro.subcommands(new String[] {"list", "services"})).isEqualTo(Micro.SUBCOMMANDS);
+    assertThat(Micro.subcommands(new String[] {})).isEqualTo(Micro.SUBCOMMANDS);
+    // another command named too (here an alias): every command, so picocli reports what is wrong
+    assertThat(Micro.subcommands(new String[] {"sidecar", "ls"})).isEqualTo(Micro.SUBCOMMANDS);
+    assertThat(Micro.subcommands(new String[] {"--", "sidecar"})).isEqualTo(Micro.SUBCOMMANDS);
+  }
 }
