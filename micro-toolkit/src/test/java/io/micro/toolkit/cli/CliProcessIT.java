@@ -5,6 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micro.Service;
 import io.micro.testing.ExternalServer;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +88,60 @@ class CliProcessIT {
       assertThat(failed.exit()).isEqualTo(1);
       assertThat(failed.out()).isEmpty();
       assertThat(failed.err()).contains("\"code\":400").contains("Name cannot be blank");
+    }
+  }
+
+  @Test
+  void binMicroSidecarRunsOnTheCoreClassPathAndCallsAGreeter() throws Exception {
+    String name = "go.micro.srv.greeter.sidecar-" + UUID.randomUUID().toString().substring(0, 8);
+    int port;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    String base = "http://127.0.0.1:" + port;
+    ProcessBuilder pb = new ProcessBuilder(MICRO.toString(), "sidecar", "--sidecar_address=127.0.0.1:" + port)
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().keySet().removeIf(k -> k.startsWith("MICRO_"));
+    pb.environment().put("MICRO_BUILD", "never");
+    try (Service s = greeter(name, "--registry=mdns")) {
+      Process sidecar = pb.start();
+      try {
+        var http = HttpClient.newHttpClient();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        HttpResponse<String> health = null;
+        while (health == null) {
+          try {
+            health = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                BodyHandlers.ofString());
+          } catch (ConnectException notYet) {
+            assertThat(sidecar.isAlive()).as("sidecar exited with %s", sidecar.isAlive() ? "" : sidecar.exitValue()).isTrue();
+            assertThat(System.nanoTime()).as("sidecar listening within 60 s").isLessThan(until);
+            Thread.sleep(100);
+          }
+        }
+        assertThat(health.statusCode()).isEqualTo(200);
+        // bin/micro execs java: the process is now the JVM, and with no plugin named it runs on the
+        // core jars only (docs/sidecar.md "Running it small"), which is what this test exercises
+        String cmdline = Files.readString(Path.of("/proc", Long.toString(sidecar.pid()), "cmdline"))
+            .replace('\0', ' ');
+        assertThat(cmdline).contains("-Xmx24m").contains("micro-core-").doesNotContain("micro-registry-etcd");
+        HttpResponse<String> rpc = http.send(HttpRequest.newBuilder(URI.create(base + "/rpc"))
+            .header("Content-Type", "application/json")
+            .POST(BodyPublishers.ofString("{\"service\":\"" + name
+                + "\",\"endpoint\":\"Say.Hello\",\"request\":{\"name\":\"John\"}}"))
+            .build(), BodyHandlers.ofString());
+        assertThat(rpc.statusCode()).as(rpc.body()).isEqualTo(200);
+        assertThat(rpc.body()).contains("Hello John");
+        HttpResponse<String> registry = http.send(HttpRequest.newBuilder(
+            URI.create(base + "/registry?service=" + name)).build(), BodyHandlers.ofString());
+        assertThat(registry.statusCode()).as(registry.body()).isEqualTo(200);
+        assertThat(registry.body()).contains(name).contains("Say.Hello");
+      } finally {
+        sidecar.destroy();
+        if (!sidecar.waitFor(20, TimeUnit.SECONDS)) {
+          sidecar.destroyForcibly();
+        }
+      }
     }
   }
 
