@@ -39,8 +39,11 @@ final class Dispatcher implements Listener.Handler {
     this.router = router;
     this.executor = executor;
     this.inFlight = inFlight;
+    // DIRECT: a unary handler reached as a stream (a gRPC unary call) runs in place once its request
+    // arrived, as a mucp unary call does; stream handlers, which wait on their peer, get a thread
     this.streams = new MucpStreams(serverName, router,
-        executor != null ? executor : Dispatcher::streamThread, inFlight);
+        executor != null ? executor : Dispatcher::streamThread, executor != null ? executor : Runnable::run,
+        inFlight);
   }
 
   /** Where stream handlers run in DIRECT mode: they block, so never on an I/O thread. */

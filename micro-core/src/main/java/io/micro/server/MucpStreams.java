@@ -42,13 +42,20 @@ final class MucpStreams {
   private final String serverName;
   private final Router router;
   private final Executor executor;
+  private final Executor unaryExecutor;
   private final InFlight inFlight;
   private final ConcurrentHashMap<Socket, Connection> connections = new ConcurrentHashMap<>();
 
-  MucpStreams(String serverName, Router router, Executor executor, InFlight inFlight) {
+  /**
+   * @param executor where stream handlers run (they may block on their peer)
+   * @param unaryExecutor where a unary handler reached as a stream (every gRPC unary call) runs
+   *     once its request arrived
+   */
+  MucpStreams(String serverName, Router router, Executor executor, Executor unaryExecutor, InFlight inFlight) {
     this.serverName = serverName;
     this.router = router;
     this.executor = executor;
+    this.unaryExecutor = unaryExecutor;
     this.inFlight = inFlight;
   }
 
@@ -104,7 +111,8 @@ final class MucpStreams {
     Sink sink = new Sink(c, socket, id, contentType, grpc ? Map.of() : replyHeaders(first));
     inFlight.begin();
     try {
-      StreamCall call = router.openStream(service, endpoint, md, deadline, codec, contentType, sink, executor);
+      StreamCall call = router.openStream(service, endpoint, md, deadline, codec, contentType, sink, executor,
+          unaryExecutor);
       synchronized (c) {
         if (!call.isFinished()) {
           c.open.put(id, call);

@@ -180,11 +180,14 @@ final class Router {
    * @param deadline a {@link System#nanoTime()} deadline, or null
    * @param codec the codec of the message bodies (both ways)
    * @param contentType the content type as the caller sent it
+   * @param executor where a stream handler runs (it may block on its peer)
+   * @param unaryExecutor where a unary handler runs once its request arrived (it does not wait for
+   *     its peer; in DIRECT mode this is the calling I/O thread)
    * @throws MicroException 400 for an ill-formed endpoint, 404 for an unknown one (501 for a gRPC
    *     call, {@code Micro-Protocol: grpc}, as gRPC servers answer UNIMPLEMENTED)
    */
   StreamCall openStream(String service, String endpoint, Metadata metadata, @Nullable Long deadline,
-      Codec codec, String contentType, StreamSink sink, Executor executor) {
+      Codec codec, String contentType, StreamSink sink, Executor executor, Executor unaryExecutor) {
     debug.countRequest();
     HandlerMethod method;
     try {
@@ -224,7 +227,7 @@ final class Router {
       }
     };
     StreamCall call = new StreamCall(serverName, method, request, codec, counted, deadline, this::wrap);
-    call.start(executor);
+    call.start(method.kind() == HandlerKind.UNARY ? unaryExecutor : executor);
     return call;
   }
 

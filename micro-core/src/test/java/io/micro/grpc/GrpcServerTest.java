@@ -55,6 +55,38 @@ class GrpcServerTest {
     assertThat(r.getMsg()).isEqualTo("Hello John");
   }
 
+  /** Records the thread each call runs on. */
+  public static final class ThreadRecorder {
+    final java.util.List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public Response hello(Request request) {
+      threads.add(Thread.currentThread().getName());
+      return Response.newBuilder().setMsg("Hello " + request.getName()).build();
+    }
+  }
+
+  @Test
+  void inDirectModeAGrpcUnaryCallRunsInPlaceOnTheIoThreadAsAMucpCallDoes() throws Exception {
+    ThreadRecorder recorder = new ThreadRecorder();
+    Server direct = Server.builder().name("micro.direct").address("127.0.0.1:0")
+        .executionMode(io.micro.server.ExecutionMode.DIRECT).build();
+    direct.handle("Say", recorder);
+    direct.start();
+    ManagedChannel ch = Grpc.newChannelBuilder(direct.address(), InsecureChannelCredentials.create()).build();
+    try {
+      SayGrpc.SayBlockingStub s = SayGrpc.newBlockingStub(ch).withDeadlineAfter(20, TimeUnit.SECONDS);
+      for (int i = 0; i < 20; i++) {
+        assertThat(s.hello(Request.newBuilder().setName("n" + i).build()).getMsg()).isEqualTo("Hello n" + i);
+      }
+      // one I/O thread serves the connection: no thread per call (DIRECT gives stream handlers one)
+      assertThat(recorder.threads).hasSize(20).allSatisfy(t -> assertThat(t).doesNotStartWith("micro-stream"));
+      assertThat(new java.util.HashSet<>(recorder.threads)).hasSize(1);
+    } finally {
+      ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      direct.stop();
+    }
+  }
+
   @Test
   void metadataTravelsAsHeaders() {
     io.grpc.Metadata headers = new io.grpc.Metadata();

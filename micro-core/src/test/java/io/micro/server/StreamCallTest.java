@@ -135,7 +135,7 @@ class StreamCallTest {
 
   private StreamCall open(String endpoint, Sink sink, @Nullable Long deadline) {
     return router.openStream("svc", endpoint, Metadata.empty(), deadline, json, "application/json",
-        sink, executor);
+        sink, executor, executor);
   }
 
   private static byte[] num(int n) {
@@ -226,7 +226,7 @@ class StreamCallTest {
     Sink sink = new Sink();
     AtomicInteger tasks = new AtomicInteger();
     StreamCall call = router.openStream("svc", "S.Twice", Metadata.empty(), null, json, "application/json",
-        sink, r -> {
+        sink, executor, r -> {
           tasks.incrementAndGet();
           executor.execute(r);
         });
