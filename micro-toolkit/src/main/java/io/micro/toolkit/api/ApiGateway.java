@@ -152,17 +152,21 @@ public final class ApiGateway implements AutoCloseable {
     return v == null ? "dev" : v;
   }
 
-  /** Virtual threads on Java 21+, else a bounded pool (2 × cores to 256 threads, 4096 queued). */
+  /**
+   * Virtual threads on Java 21+, else a bounded pool for the blocking calls of the slow path: calls
+   * block on their backend, so they must not queue behind a few threads. Below 256 threads every
+   * call starts one (ThreadPoolExecutor's core rule, even when others are idle); a thread idle for
+   * 30 s ends; past 256 calls queue (4096 at most).
+   */
   static ExecutorService executor() {
     try {
       return (ExecutorService) MethodHandles.publicLookup().findStatic(java.util.concurrent.Executors.class,
           "newVirtualThreadPerTaskExecutor", MethodType.methodType(ExecutorService.class)).invoke();
     } catch (Throwable notJava21) {
-      int cores = Runtime.getRuntime().availableProcessors();
       ThreadPoolExecutor pool = new ThreadPoolExecutor(256, 256, 30, TimeUnit.SECONDS,
           new ArrayBlockingQueue<>(4096), new io.netty.util.concurrent.DefaultThreadFactory("micro-api-call", true));
       pool.allowCoreThreadTimeOut(true);
-      LOG.debug("gateway pool of up to 256 threads ({} cores)", cores);
+      LOG.debug("gateway pool of up to 256 threads");
       return pool;
     }
   }
