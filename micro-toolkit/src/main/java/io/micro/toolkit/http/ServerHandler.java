@@ -54,6 +54,8 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
   private @Nullable CompositeByteBuf body;
   private boolean discarding;
   private @Nullable ScheduledFuture<?> readTimer;
+  /** The client shut down its sending side: no request comes after those already read. */
+  private boolean inputShutdown;
   /** When the head of the request being read arrived ({@link System#nanoTime()}). */
   private long headNanos;
   private @Nullable InFlight inFlight;
@@ -329,7 +331,13 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent && inFlight == null && head == null) {
+    if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+      // the client sends nothing more: answer what it sent, then close (see finished)
+      inputShutdown = true;
+      if (inFlight == null && queued.isEmpty()) {
+        ctx.close();
+      }
+    } else if (evt instanceof IdleStateEvent && inFlight == null && head == null) {
       ctx.close();
     } else {
       ctx.fireUserEventTriggered(evt);
@@ -526,7 +534,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void finished(int status, long bytes, boolean keepAlive) {
       log(req, version, status, bytes);
-      if (keepAlive && ctx.channel().isActive()) {
+      if (keepAlive && ctx.channel().isActive() && !(inputShutdown && queued.isEmpty())) {
         resume();
       } else {
         ctx.close();

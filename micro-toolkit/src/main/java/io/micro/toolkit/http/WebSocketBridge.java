@@ -92,6 +92,16 @@ final class WebSocketBridge extends ChannelInboundHandlerAdapter implements WebS
     }
   }
 
+  /** The peer shut down its sending side without a close frame (the server allows half-closed connections). */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+      ctx.close();
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (pinger != null) {

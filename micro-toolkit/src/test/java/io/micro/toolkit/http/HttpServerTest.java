@@ -222,6 +222,20 @@ class HttpServerTest {
   }
 
   @Test
+  void aClientThatHalfClosesAfterItsRequestStillGetsTheAnswer() throws Exception {
+    try (Socket raw = new Socket("127.0.0.1", server.address().getPort())) {
+      raw.setSoTimeout(5000);
+      OutputStream out = raw.getOutputStream();
+      out.write(("GET /later?q=half HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      raw.shutdownOutput(); // as `nc -N` or a request/response script does: nothing more to send
+      String answer = new String(raw.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 200").endsWith("{\"q\":\"half\"}");
+    }
+  }
+
+  @Test
   void plainRequestToWebSocketRouteIs400() throws Exception {
     assertThat(send("GET", "/ws", "").statusCode()).isEqualTo(400);
   }
