@@ -294,12 +294,13 @@ public final class StreamCall {
     Receiver receiver = new Receiver();
     Sender sender = new Sender();
     if (unaryRequest != null) {
-      Object request1 = receiver.decode(unaryRequest);
-      sendResult(sender, chain(r -> method.invoke(r.metadata(), r.body())).handle(request.withBody(request1)));
+      Object decoded = receiver.decode(unaryRequest);
+      sendResult(sender, chain(r -> method.invoke(r.metadata(), r.body())).handle(request.withBody(decoded)));
       return Boolean.TRUE;
     }
     switch (method.kind()) {
-      case SERVER_STREAM, UNARY -> {
+      case UNARY -> throw new IllegalStateException("a unary handler starts with its request (onMessage)");
+      case SERVER_STREAM -> {
         Object first = receiver.receive();
         if (first == null) {
           throw endedBeforeRequest();
@@ -315,11 +316,7 @@ public final class StreamCall {
         } finally {
           lock.unlock();
         }
-        if (method.kind() == HandlerKind.UNARY) {
-          sendResult(sender, chain(r -> method.invoke(r.metadata(), r.body())).handle(request.withBody(first)));
-        } else {
-          chain(r -> method.invokeStream(r.metadata(), r.body(), sender)).handle(request.withBody(first));
-        }
+        chain(r -> method.invokeStream(r.metadata(), r.body(), sender)).handle(request.withBody(first));
       }
       case CLIENT_STREAM -> sendResult(sender,
           chain(r -> method.invokeStream(r.metadata(), r.body())).handle(request.withBody(receiver)));
