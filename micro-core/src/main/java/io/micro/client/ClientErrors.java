@@ -1,6 +1,7 @@
 package io.micro.client;
 
 import io.micro.errors.MicroException;
+import io.micro.grpc.GrpcMessageReader;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -19,6 +20,14 @@ final class ClientErrors {
     return MicroException.internalServerError(
             RetryPolicy.CLIENT_ID, "%s%s: %s", RetryPolicy.CONNECTION_ERROR, address, why)
         .withCause(c);
+  }
+
+  /** The error for a gRPC message prefix the reader refused, from {@code where} (e.g. "grpc reply from HOST"). */
+  static MicroException badPrefix(GrpcMessageReader.BadPrefix e, String where) {
+    return e.tooLarge()
+        ? MicroException.tooLarge(RetryPolicy.CLIENT_ID, "%s: %s", where, e.getMessage())
+        : MicroException.internalServerError(RetryPolicy.CLIENT_ID, "%s: %s, no compression asked for",
+            where, e.getMessage());
   }
 
   /** The 408 raised when the whole call ran out of time. */

@@ -1,6 +1,7 @@
 package io.micro.client;
 
 import io.micro.errors.MicroException;
+import io.micro.grpc.GrpcMessageReader;
 import io.micro.grpc.GrpcStatus;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,15 +23,14 @@ import org.jspecify.annotations.Nullable;
 final class GrpcClientCall extends ChannelInboundHandlerAdapter {
   private final CompletableFuture<byte[]> reply;
   private final String address;
-  private final int maxMessageSize;
-  private @Nullable ByteBuf pending;
+  private final GrpcMessageReader reader;
   private byte @Nullable [] message;
   private boolean headersSeen;
 
   GrpcClientCall(CompletableFuture<byte[]> reply, String address, int maxMessageSize) {
     this.reply = reply;
     this.address = address;
-    this.maxMessageSize = maxMessageSize;
+    this.reader = new GrpcMessageReader(maxMessageSize);
   }
 
   @Override
@@ -70,50 +70,26 @@ final class GrpcClientCall extends ChannelInboundHandlerAdapter {
   }
 
   private void data(ChannelHandlerContext ctx, ByteBuf content) {
-    ByteBuf buf = pending;
-    if (buf == null) {
-      buf = pending = ctx.alloc().buffer(Math.max(64, content.readableBytes()));
-    }
-    buf.writeBytes(content);
-    while (buf.readableBytes() >= 5) {
-      int flag = buf.getUnsignedByte(buf.readerIndex());
-      long length = buf.getUnsignedInt(buf.readerIndex() + 1);
-      if (flag != 0) {
-        fail(ctx, MicroException.internalServerError(RetryPolicy.CLIENT_ID,
-            "grpc reply from %s: compression flag %d (expected: 0, no compression asked for)", address, flag));
-        return;
+    reader.append(ctx.alloc(), content);
+    try {
+      for (byte[] m = reader.next(); m != null; m = reader.next()) {
+        if (message != null) {
+          fail(ctx, MicroException.internalServerError(RetryPolicy.CLIENT_ID,
+              "grpc reply from %s: a second message for a unary call (expected: one)", address));
+          return;
+        }
+        message = m;
       }
-      if (length > maxMessageSize) {
-        fail(ctx, MicroException.tooLarge(RetryPolicy.CLIENT_ID,
-            "grpc reply from %s: %d bytes (expected: <= %d)", address, length, maxMessageSize));
-        return;
-      }
-      if (buf.readableBytes() < 5 + length) {
-        return;
-      }
-      if (message != null) {
-        fail(ctx, MicroException.internalServerError(RetryPolicy.CLIENT_ID,
-            "grpc reply from %s: a second message for a unary call (expected: one)", address));
-        return;
-      }
-      buf.skipBytes(5);
-      byte[] m = new byte[(int) length];
-      buf.readBytes(m);
-      message = m;
+    } catch (GrpcMessageReader.BadPrefix e) {
+      fail(ctx, ClientErrors.badPrefix(e, "grpc reply from " + address));
     }
   }
 
   private void trailers(ChannelHandlerContext ctx, Http2Headers h) {
-    CharSequence status = h.get("grpc-status");
-    int code;
-    try {
-      code = status == null ? GrpcStatus.UNKNOWN : Integer.parseInt(status.toString());
-    } catch (NumberFormatException e) {
-      code = GrpcStatus.UNKNOWN;
-    }
+    int code = GrpcStatus.parse(h.get("grpc-status"));
     if (code == GrpcStatus.OK) {
       byte[] m = message;
-      if (m == null || (pending != null && pending.isReadable())) {
+      if (m == null || reader.partial() > 0) {
         fail(ctx, MicroException.internalServerError(RetryPolicy.CLIENT_ID,
             "grpc reply from %s: status OK without a whole message (expected: one)", address));
         return;
@@ -147,10 +123,7 @@ final class GrpcClientCall extends ChannelInboundHandlerAdapter {
   }
 
   private void release() {
-    if (pending != null) {
-      pending.release();
-      pending = null;
-    }
+    reader.close();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.micro.client;
 
 import io.micro.errors.MicroException;
+import io.micro.grpc.GrpcMessageReader;
 import io.micro.grpc.GrpcStatus;
 import io.micro.transport.Message;
 import io.micro.transport.Socket;
@@ -41,13 +42,14 @@ final class GrpcStreamSocket extends ChannelInboundHandlerAdapter implements Soc
   private final ArrayDeque<Object> received = new ArrayDeque<>(); // Message, or the terminal Throwable
   private @Nullable CompletableFuture<Message> waiting;
   private volatile @Nullable Http2StreamChannel stream;
-  private @Nullable ByteBuf pending;
+  private final GrpcMessageReader reader;
   private boolean headersSeen;
   private boolean terminal;
 
   GrpcStreamSocket(String address, int maxMessageSize) {
     this.address = address;
     this.maxMessageSize = maxMessageSize;
+    this.reader = new GrpcMessageReader(maxMessageSize);
   }
 
   /** Binds the opened HTTP/2 stream and sends the request headers (the call starts at once). */
@@ -188,47 +190,21 @@ final class GrpcStreamSocket extends ChannelInboundHandlerAdapter implements Soc
         return;
       }
     }
-    ByteBuf buf = pending;
-    if (buf == null) {
-      buf = pending = ctx.alloc().buffer(Math.max(64, content.readableBytes()));
-    }
-    buf.writeBytes(content);
-    while (buf.readableBytes() >= 5) {
-      int flag = buf.getUnsignedByte(buf.readerIndex());
-      long length = buf.getUnsignedInt(buf.readerIndex() + 1);
-      if (flag != 0) {
-        offer(ctx, MicroException.internalServerError(RetryPolicy.CLIENT_ID,
-            "grpc stream from %s: compression flag %d (expected: 0, no compression asked for)", address, flag));
-        ctx.close();
-        return;
+    reader.append(ctx.alloc(), content);
+    try {
+      for (byte[] m = reader.next(); m != null; m = reader.next()) {
+        offer(ctx, new Message(Map.of(), m));
       }
-      if (length > maxMessageSize) {
-        offer(ctx, MicroException.tooLarge(RetryPolicy.CLIENT_ID,
-            "grpc message from %s: %d bytes (expected: <= %d)", address, length, maxMessageSize));
-        ctx.close();
-        return;
-      }
-      if (buf.readableBytes() < 5 + length) {
-        return;
-      }
-      buf.skipBytes(5);
-      byte[] m = new byte[(int) length];
-      buf.readBytes(m);
-      offer(ctx, new Message(Map.of(), m));
+    } catch (GrpcMessageReader.BadPrefix e) {
+      offer(ctx, ClientErrors.badPrefix(e, "grpc stream from " + address));
+      ctx.close();
     }
   }
 
   private void trailers(ChannelHandlerContext ctx, Http2Headers h) {
-    CharSequence status = h.get("grpc-status");
-    int code;
-    try {
-      code = status == null ? GrpcStatus.UNKNOWN : Integer.parseInt(status.toString());
-    } catch (NumberFormatException e) {
-      code = GrpcStatus.UNKNOWN;
-    }
+    int code = GrpcStatus.parse(h.get("grpc-status"));
     if (code == GrpcStatus.OK) {
-      ByteBuf p = pending;
-      if (p != null && p.isReadable()) {
+      if (reader.partial() > 0) {
         offer(ctx, MicroException.internalServerError(RetryPolicy.CLIENT_ID,
             "grpc stream from %s: status OK inside a message (expected: whole messages)", address));
         return;
@@ -242,10 +218,7 @@ final class GrpcStreamSocket extends ChannelInboundHandlerAdapter implements Soc
   }
 
   private synchronized void release() {
-    if (pending != null) {
-      pending.release();
-      pending = null;
-    }
+    reader.close();
   }
 
   @Override

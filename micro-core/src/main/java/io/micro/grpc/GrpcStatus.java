@@ -3,6 +3,7 @@ package io.micro.grpc;
 import io.micro.errors.MicroException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * gRPC status codes and their mapping to micro error codes, as go-micro's gRPC server and client
@@ -79,6 +80,18 @@ public final class GrpcStatus {
       case 503 -> UNAVAILABLE;
       default -> UNKNOWN;
     };
+  }
+
+  /** The status a {@code grpc-status} value names; UNKNOWN when it is absent or not a number. */
+  public static int parse(@Nullable CharSequence grpcStatus) {
+    if (grpcStatus == null) {
+      return UNKNOWN;
+    }
+    try {
+      return Integer.parseInt(grpcStatus.toString());
+    } catch (NumberFormatException e) {
+      return UNKNOWN;
+    }
   }
 
   /** The micro error code of a gRPC status (the table read backwards; anything else is 500). */

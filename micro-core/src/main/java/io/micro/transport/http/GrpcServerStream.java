@@ -1,6 +1,7 @@
 package io.micro.transport.http;
 
 import io.micro.errors.MicroException;
+import io.micro.grpc.GrpcMessageReader;
 import io.micro.grpc.GrpcStatus;
 import io.micro.grpc.GrpcWire;
 import io.micro.metadata.Metadata;
@@ -61,11 +62,10 @@ final class GrpcServerStream extends ChannelInboundHandlerAdapter implements Soc
   private static final String ID = "1";
 
   private final Listener.Handler handler;
-  private final int maxMessageSize;
+  private final GrpcMessageReader reader;
   private final String local;
   private final String remote;
   private @Nullable Channel channel;
-  private @Nullable ByteBuf pending;
   private @Nullable Map<String, String> headers;
   private @Nullable CharSequence contentType;
   private @Nullable Map<String, String> data;
@@ -77,7 +77,7 @@ final class GrpcServerStream extends ChannelInboundHandlerAdapter implements Soc
 
   GrpcServerStream(Listener.Handler handler, int maxMessageSize, String local, String remote) {
     this.handler = handler;
-    this.maxMessageSize = maxMessageSize;
+    this.reader = new GrpcMessageReader(maxMessageSize);
     this.local = local;
     this.remote = remote;
   }
@@ -198,37 +198,22 @@ final class GrpcServerStream extends ChannelInboundHandlerAdapter implements Soc
     if (headers == null) {
       return;
     }
-    ByteBuf buf = pending;
-    if (buf == null) {
-      buf = pending = ctx.alloc().buffer(Math.max(64, data.readableBytes()));
-    }
-    buf.writeBytes(data);
-    while (buf.readableBytes() >= 5) {
-      int at = buf.readerIndex();
-      int flag = buf.getUnsignedByte(at);
-      long length = buf.getUnsignedInt(at + 1);
-      if (flag > 1) {
-        fail(GrpcStatus.INTERNAL, "grpc frame: compression flag " + flag + " (expected: 0)");
-        return;
+    reader.append(ctx.alloc(), data);
+    try {
+      while (!done) {
+        byte[] message = reader.next();
+        if (message == null) {
+          return;
+        }
+        deliver(new Message(java.util.Objects.requireNonNull(this.data, "data"), message));
       }
-      if (flag == 1) {
+    } catch (GrpcMessageReader.BadPrefix e) {
+      if (e.tooLarge()) {
+        fail(GrpcStatus.RESOURCE_EXHAUSTED, "grpc message: " + e.getMessage());
+      } else if (e.flag() == 1) {
         fail(GrpcStatus.INTERNAL, "grpc frame: compressed message without grpc-encoding (expected: flag 0)");
-        return;
-      }
-      if (length > maxMessageSize) {
-        fail(GrpcStatus.RESOURCE_EXHAUSTED, "grpc message: " + length + " bytes (expected: <= "
-            + maxMessageSize + ")");
-        return;
-      }
-      if (buf.readableBytes() < 5 + length) {
-        return;
-      }
-      buf.skipBytes(5);
-      byte[] message = new byte[(int) length];
-      buf.readBytes(message);
-      deliver(new Message(java.util.Objects.requireNonNull(this.data, "data"), message));
-      if (done) {
-        return;
+      } else {
+        fail(GrpcStatus.INTERNAL, "grpc frame: " + e.getMessage());
       }
     }
   }
@@ -237,8 +222,8 @@ final class GrpcServerStream extends ChannelInboundHandlerAdapter implements Soc
     if (headers == null) {
       return;
     }
-    if (pending != null && pending.isReadable()) {
-      fail(GrpcStatus.INTERNAL, "grpc frame: truncated, " + pending.readableBytes()
+    if (reader.partial() > 0) {
+      fail(GrpcStatus.INTERNAL, "grpc frame: truncated, " + reader.partial()
           + " bytes left at the end of the stream (expected: whole messages)");
       return;
     }
@@ -400,10 +385,7 @@ final class GrpcServerStream extends ChannelInboundHandlerAdapter implements Soc
   }
 
   private void releasePending() {
-    if (pending != null) {
-      pending.release();
-      pending = null;
-    }
+    reader.close();
   }
 
   @Override
